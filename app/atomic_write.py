@@ -53,14 +53,25 @@ def atomic_write_bytes(path: Path, data: bytes, backup: Path | None = None) -> N
             handle.flush()
             os.fsync(handle.fileno())
         if backup is not None and path.exists():
-            backup_tmp = folder / f".{backup.name}.{os.getpid()}.tmp"
-            shutil.copy2(path, backup_tmp)
-            replace_with_retry(backup_tmp, backup)
+            _copy_backup(path, backup)
         replace_with_retry(tmp, path)
         _fsync_dir(folder)
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+def _copy_backup(path: Path, backup: Path) -> None:
+    """Keep the previous version; a backup that cannot be written must not stop the save itself."""
+    backup_tmp = backup.parent / f".{backup.name}.{os.getpid()}.tmp"
+    try:
+        shutil.copy2(path, backup_tmp)
+        replace_with_retry(backup_tmp, backup)
+    except OSError:
+        pass
+    finally:
+        with contextlib.suppress(OSError):
+            backup_tmp.unlink()
 
 
 def describe_os_error(exc: OSError, path: Path) -> str:

@@ -236,7 +236,9 @@ def loads_draft(raw: bytes, name: str = "草稿") -> Report:
     try:
         data = json.loads(text, parse_float=float, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        if exc.pos >= len(text.rstrip()) - 1:
+        body = text.strip()
+        if body.startswith("{") and (not body.endswith("}") or exc.pos >= len(body) - 1):
+            # every draft this program writes ends with "}": the end of the file is missing
             raise place.fail("", "文件不完整（可能在保存时被中断），可尝试打开同名的 .bak 备份") from None
         raise place.fail(f"第 {exc.lineno} 行第 {exc.colno} 列", "文件内容已损坏，不是有效的草稿") from None
     except (ValueError, RecursionError):

@@ -1,0 +1,7 @@
+"""Runs the command line: `python -m app …`."""
+
+import sys
+
+from app.cli import main
+
+sys.exit(main())

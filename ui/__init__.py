@@ -1,0 +1,1 @@
+"""The Qt user interface of 年报助手 (thin: every rule lives in app/)."""

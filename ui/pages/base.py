@@ -1,0 +1,136 @@
+"""The small contract every wizard page follows, and the context pages get from the window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QWidget
+
+from app.problems import ERROR, Problem
+from app.template_model import CellKey
+from ui.dialogs import Dialogs
+from ui.document import Document
+from ui.side_list import severity_icon
+
+ERROR_COLOR = "#b3261e"
+WARNING_COLOR = "#8a5a00"
+MUTED_COLOR = "#5f6368"
+
+
+@dataclass
+class PageContext:
+    """What a page may use besides its document.
+
+    Attributes:
+        document: the open report.
+        dialogs: the modal-dialog service.
+        navigate: show a page by id, optionally selecting a cell on it.
+        choose_previous / clear_previous: attach or drop last year's report (the window loads it).
+        previous_name: the file name of last year's report, if one is attached.
+
+    """
+
+    document: Document
+    dialogs: Dialogs
+    navigate: Callable[[str, CellKey | None], None]
+    choose_previous: Callable[[], None]
+    clear_previous: Callable[[], None]
+    previous_name: Callable[[], str | None]
+
+
+class Page(QWidget):
+    """One page of the wizard.
+
+    Attributes:
+        page_id: "meta", a section id, or "check".
+        title: the entry in the side list.
+        section_id: the template section shown, if any (its problems colour the side list entry).
+
+    """
+
+    stateChanged = Signal()  # noqa: N815 - the side list entry's state may have changed
+
+    def __init__(self, ctx: PageContext, page_id: str, title: str,
+                 section_id: str | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.page_id = page_id
+        self.title = title
+        self.section_id = section_id
+        self.setObjectName(f"page_{page_id}")
+
+    @property
+    def document(self) -> Document:
+        return self.ctx.document
+
+    def severity(self) -> str | None:
+        """"error", "warning" or None: the worst problem on this page."""
+        return self.document.worst_severity(self.section_id) if self.section_id else None
+
+    def summary(self) -> str:
+        """A tooltip for the side list entry."""
+        problems = self.document.problems_for_section(self.section_id) if self.section_id else []
+        return problem_count_text(problems)
+
+    def commit(self) -> None:
+        """Write anything still pending (debounced typing) into the document."""
+
+    def shown(self) -> None:
+        """Called each time the page becomes the current one."""
+
+    def show_key(self, key: CellKey) -> None:
+        """Select a cell on this page (table pages)."""
+
+
+def problem_count_text(problems: list[Problem]) -> str:
+    errors = sum(1 for p in problems if p.is_error)
+    warnings = len(problems) - errors
+    if not problems:
+        return "未发现问题"
+    parts = ([f"错误 {errors} 项"] if errors else []) + ([f"提示 {warnings} 项"] if warnings else [])
+    return "，".join(parts)
+
+
+def heading_label(text: str) -> QLabel:
+    label = QLabel(text)
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() * 1.35)
+    font.setBold(True)
+    label.setFont(font)
+    label.setObjectName("pageHeading")
+    return label
+
+
+def muted_label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {MUTED_COLOR};")
+    return label
+
+
+class ProblemList(QListWidget):
+    """Problems as a clickable, wrapping list with a coloured icon per severity."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setAlternatingRowColors(True)
+        self.setUniformItemSizes(False)
+        self.setSelectionMode(QListWidget.SelectionMode.SingleSelection)
+        self.setAccessibleName("问题列表")
+
+    def set_problems(self, problems: list[Problem]) -> None:
+        self.clear()
+        for problem in problems:
+            item = QListWidgetItem(severity_icon(problem.severity), problem.message)
+            kind = "错误" if problem.severity == ERROR else "提示"
+            item.setToolTip(f"{kind}（{problem.rule}，{problem.title}）\n{problem.message}")
+            item.setData(256, problem)  # Qt.UserRole
+            self.addItem(item)
+
+    def problem_at(self, item: QListWidgetItem) -> Problem | None:
+        problem = item.data(256)
+        return problem if isinstance(problem, Problem) else None
