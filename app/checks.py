@@ -15,7 +15,7 @@ from app.problems import CellRef, Problem, sort_problems
 from app.report import Report
 from app.rule_terms import parse_term
 from app.template_loader import parse_cell_ref
-from app.template_model import CellKey, Rule, Template
+from app.template_model import CellKey, Rule, Table, Template
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,16 @@ def cell_ref(template: Template, key: CellKey) -> CellRef:
     col = table.column(key[1], key[2])
     return CellRef(key[0], key[1], key[2], table.name, row.short if table.row_labels else "",
                    col.short if col else key[2])
+
+
+def _term_label(table: Table, key: CellKey, last: bool, by_row: bool) -> str:
+    """How a term is named in a message: the row's short label in a per-column rule, else the column's."""
+    if by_row:
+        name = table.row(key[1]).short if table.has_row(key[1]) else key[1]
+    else:
+        col = table.column(key[1], key[2])
+        name = col.short if col else key[2]
+    return f"上年报告{name}" if last else name
 
 
 def _compile_equations(template: Template) -> tuple[_Equation, ...]:
@@ -83,16 +93,9 @@ def _compile_equations(template: Template) -> tuple[_Equation, ...]:
                 else:
                     where = f"「{table.row(row_id).short}」行" if table.row_labels else ""  # type: ignore[arg-type]
 
-                def term_label(key: CellKey, last: bool) -> str:
-                    if col_id:
-                        name = table.row(key[1]).short if table.has_row(key[1]) else key[1]
-                    else:
-                        col = table.column(key[1], key[2])
-                        name = col.short if col else key[2]
-                    return f"上年报告{name}" if last else name
-
                 left, right = (
-                    tuple(_Term(k, t.sign, t.last, term_label(k, t.last)) for t, k in side) for side in sides
+                    tuple(_Term(k, t.sign, t.last, _term_label(table, k, t.last, bool(col_id))) for t, k in side)
+                    for side in sides
                 )
                 out.append(_Equation(rule, where, left, right, section))
     return tuple(out)

@@ -28,6 +28,7 @@ class GridCell:
         text: the label for non-value cells.
         key: the cell address for value cells.
         computed: whether a value cell is a total the program computes.
+
     """
 
     row: int

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
-from enum import Enum
+from enum import StrEnum
 
 Number = int | Decimal
 
@@ -13,7 +13,7 @@ MAX_COUNT = 999_999_999
 MAX_AMOUNT = Decimal("999999999999")
 
 
-class CellKind(str, Enum):
+class CellKind(StrEnum):
     """What a table cell holds."""
 
     COUNT = "count"  # whole number >= 0

@@ -39,6 +39,7 @@ class Problem:
         section: the section to open for fixing it.
         cells: the cells involved, the first being where to jump.
         expected / actual: the two numbers compared, when the rule compares numbers.
+
     """
 
     rule: str

@@ -20,6 +20,7 @@ class Report:
         meta: 机关名称 (organ, str), 年度 (year, int), info_fee (Decimal) and other strings.
         texts: free text per text-section id.
         values: numbers typed into input cells, by cell key.
+
     """
 
     template: Template

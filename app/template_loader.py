@@ -415,7 +415,8 @@ def _check_equation(ctx: _Ctx, template: Template, rule: Rule, where: str) -> No
                 else:
                     ok = all(any(table.column(r.id, ref) for r in table.rows) for ref in refs)
                 if not ok:
-                    raise ctx.fail(f"{where}.equations[{ei}].{side}", f"引用了不存在的{('行' if for_each == 'column' else '列')}“{term.ref}”")
+                    what = "行" if for_each == "column" else "列"
+                    raise ctx.fail(f"{where}.equations[{ei}].{side}", f"引用了不存在的{what}“{term.ref}”")
 
 
 def parse_cell_ref(ref: str) -> CellKey:

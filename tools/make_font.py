@@ -122,13 +122,11 @@ def cff_to_glyf(font: TTFont, max_err: float = 1.0) -> None:
 
 def rename(font: TTFont, family: str, postscript: str, note: str) -> None:
     name = font["name"]
-    for record in list(name.names):
-        if record.nameID in (1, 3, 4, 6, 16, 17):
-            name.removeNames(nameID=record.nameID)
+    # Windows (Unicode) records only: Mac Roman records cannot hold Chinese and no reader needs them.
+    name.names = [r for r in name.names if r.platformID == 3 and r.nameID not in (1, 3, 4, 6, 16, 17)]
     for name_id, text in ((1, family), (2, "Regular"), (3, f"{postscript};nianbao"),
                           (4, family), (6, postscript), (10, note)):
         name.setName(text, name_id, 3, 1, 0x409)
-        name.setName(text, name_id, 1, 0, 0)
 
 
 def build(source: Path, face: str, out: Path, family: str, postscript: str, note: str) -> None:

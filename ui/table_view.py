@@ -11,6 +11,7 @@ from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QKeyEvent, QKeyS
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
+    QApplication,
     QLineEdit,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -53,20 +54,25 @@ class _CellDelegate(QStyledItemDelegate):
         super().__init__(view)
         self.view = view
         self.pending_text: str | None = None  # typed text that replaces the cell's content
+        self.active: QLineEdit | None = None  # the open editor, if any
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
                      index: QModelIndex) -> QWidget:
         editor = QLineEdit(parent)
         editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         editor.setFrame(False)
+        self.active = editor
         return editor
+
+    def destroyEditor(self, editor: QWidget, index: QModelIndex) -> None:
+        if editor is self.active:
+            self.active = None
+        super().destroyEditor(editor, index)
 
     def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
         assert isinstance(editor, QLineEdit)
         if self.pending_text is not None:
             editor.setText(self.pending_text)
-            editor.deselect()
-            editor.end(False)
         else:
             editor.setText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
             editor.selectAll()
@@ -247,6 +253,11 @@ class ReportTableView(QTableView):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key, mods = event.key(), event.modifiers()
         stack = self.document.undo_stack
+        editor = self._delegate.active
+        if self.state() == QAbstractItemView.State.EditingState and editor is not None:
+            # Keys that reach the view while a cell is edited belong to the editor.
+            QApplication.sendEvent(editor, event)
+            return
         if event.matches(QKeySequence.StandardKey.Copy):
             self.copy_selection()
         elif event.matches(QKeySequence.StandardKey.Paste):
@@ -293,6 +304,10 @@ class ReportTableView(QTableView):
             self.edit(self.currentIndex())
         finally:
             self._delegate.pending_text = None
+        editor = self._delegate.active
+        if editor is not None:  # Qt selects the editor's text on opening: keep the typed text
+            editor.deselect()
+            editor.end(False)
 
     # -- moving ----------------------------------------------------------------------------
 

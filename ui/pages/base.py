@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QWidget
 
 from app.problems import ERROR, Problem
@@ -122,15 +122,33 @@ class ProblemList(QListWidget):
         self.setSelectionMode(QListWidget.SelectionMode.SingleSelection)
         self.setAccessibleName("问题列表")
 
-    def set_problems(self, problems: list[Problem]) -> None:
+    def set_problems(self, problems: list[Problem], grouped: bool = False) -> None:
+        """Fill the list; `grouped` adds a coloured heading before the errors and the warnings."""
         self.clear()
-        for problem in problems:
+        for index, problem in enumerate(problems):
+            if grouped and (index == 0 or problems[index - 1].severity != problem.severity):
+                self._add_heading(problem.severity, sum(1 for p in problems
+                                                        if p.severity == problem.severity))
             item = QListWidgetItem(severity_icon(problem.severity), problem.message)
             kind = "错误" if problem.severity == ERROR else "提示"
             item.setToolTip(f"{kind}（{problem.rule}，{problem.title}）\n{problem.message}")
-            item.setData(256, problem)  # Qt.UserRole
+            item.setData(Qt.ItemDataRole.UserRole, problem)
             self.addItem(item)
 
+    def _add_heading(self, severity: str, count: int) -> None:
+        text = f"错误（{count} 项，必须更正）" if severity == ERROR else f"提示（{count} 项，请核实）"
+        item = QListWidgetItem(text)
+        font = QFont(self.font())
+        font.setBold(True)
+        item.setFont(font)
+        item.setForeground(QColor(ERROR_COLOR if severity == ERROR else WARNING_COLOR))
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.addItem(item)
+
+    def problems(self) -> list[Problem]:
+        found = [self.problem_at(self.item(i)) for i in range(self.count())]
+        return [p for p in found if p is not None]
+
     def problem_at(self, item: QListWidgetItem) -> Problem | None:
-        problem = item.data(256)
+        problem = item.data(Qt.ItemDataRole.UserRole)
         return problem if isinstance(problem, Problem) else None

@@ -1,0 +1,311 @@
+"""The report table widget driven like a clerk would: typing, moving, pasting, clearing, undo."""
+
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, Qt
+from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeyEvent
+from PySide6.QtWidgets import QApplication, QDialog, QPushButton, QVBoxLayout
+
+from app.report import Report
+from app.template_loader import available_templates
+from ui.document import Document
+from ui.table_model import COMPUTED_COLOUR, ERROR_COLOUR, ReportTableModel
+from ui.table_view import ReportTableView
+
+pytestmark = pytest.mark.gui
+
+NEW = ("t3", "new", "natural")
+NEW_BUSINESS = ("t3", "new", "business")
+NEW_TOTAL = ("t3", "new", "total")
+CARRIED = ("t3", "carried", "natural")
+DISCLOSED = ("t3", "disclosed", "natural")
+RESULTS_TOTAL = ("t3", "results_total", "natural")
+OTHER_ORG = ("t3", "new", "other_org")
+BG = Qt.ItemDataRole.BackgroundRole
+TIP = Qt.ItemDataRole.ToolTipRole
+
+
+@pytest.fixture
+def doc(qapp, t2021):
+    return Document(Report.blank(t2021, "某某镇人民政府", 2023))
+
+
+class Table:
+    """A shown table view with the messages it gave."""
+
+    def __init__(self, qtbot, doc, table_id):
+        self.messages: list[str] = []
+        self.view = ReportTableView(doc, table_id, on_message=self.messages.append)
+        qtbot.addWidget(self.view)
+        self.view.resize(1000, 700)
+        self.view.show()
+        self.view.setFocus()
+        self.model = self.view.model()
+        self.qtbot = qtbot
+
+    def shown(self, key):
+        return self.model.index_of(key).data()
+
+    def type_into(self, key, text, end=Qt.Key.Key_Return):
+        """Select a cell, type as a person does (ASCII via key clicks) and finish with a key."""
+        assert self.view.select_key(key)
+        first, rest = text[0], text[1:]
+        self.qtbot.keyClicks(self.view, first)
+        editor = QApplication.focusWidget()
+        assert editor is not self.view, "typing did not open an editor"
+        if rest:
+            self.qtbot.keyClicks(editor, rest)
+        self.qtbot.keyClick(editor, end)
+
+
+def send_text(widget, text):
+    """Key presses carrying characters QTest cannot synthesise (full-width digits)."""
+    for ch in text:
+        target = QApplication.focusWidget() or widget
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(target, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch))
+
+
+def test_typing_updates_totals_and_r1_mark(qtbot, doc):
+    t = Table(qtbot, doc, "t3")
+    total_index = t.model.index_of(NEW_TOTAL)
+    with qtbot.waitSignal(t.model.dataChanged, check_params_cb=lambda tl, br, roles: (
+            tl.row() <= total_index.row() <= br.row()
+            and tl.column() <= total_index.column() <= br.column())):
+        t.type_into(NEW, "5")
+    assert t.shown(NEW) == "5" and t.shown(NEW_TOTAL) == "5"
+    assert "相差5" in t.model.index_of(NEW).data(TIP)
+    assert t.model.index_of(NEW).data(BG).color() == ERROR_COLOUR
+    assert t.model.index_of(NEW_TOTAL).data(TIP).startswith("合计，由程序自动计算")
+    # Enter moved down the column to the next cell the clerk fills in.
+    assert t.model.key_at(t.view.currentIndex()) == CARRIED
+
+    t.type_into(DISCLOSED, "5")
+    assert t.shown(RESULTS_TOTAL) == "5"  # （七）总计 row
+    assert t.shown(("t3", "results_total", "total")) == "5"
+    assert t.model.index_of(NEW).data(TIP) is None
+    assert t.model.index_of(NEW).data(BG) is None
+    assert t.model.index_of(RESULTS_TOTAL).data(BG).color() == COMPUTED_COLOUR
+    assert doc.problems == []
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("abc", "不是有效的数字"), ("-1", "不能为负数"), ("1.5", "必须是整数"), ("无", "请填 0")])
+def test_bad_input_is_refused_and_old_value_kept(qtbot, doc, text, why):
+    doc.set_cells({NEW: 7})
+    t = Table(qtbot, doc, "t3")
+    if text.isascii():
+        t.type_into(NEW, text)
+    else:
+        t.view.select_key(NEW)
+        send_text(t.view, text)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert t.shown(NEW) == "7" and doc.report.values[NEW] == 7
+    assert len(t.messages) == 1
+    assert t.messages[0].startswith("表三「本年新收·自然人」") and why in t.messages[0]
+    assert t.model.key_at(t.view.currentIndex()) == NEW  # stays on the refused cell
+    assert doc.undo_stack.count() == 1
+
+
+def test_full_width_and_grouped_digits_are_accepted(qtbot, doc):
+    t = Table(qtbot, doc, "t3")
+    t.view.select_key(NEW)
+    send_text(t.view, "１２")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert doc.report.values[NEW] == 12
+    assert t.model.key_at(t.view.currentIndex()) == NEW_BUSINESS  # Tab goes along the row
+
+    t.type_into(NEW_BUSINESS, "1,234", end=Qt.Key.Key_Tab)
+    assert doc.grid[NEW_BUSINESS] == 1234 and t.shown(NEW_TOTAL) == "1246"
+
+    # A Chinese input method commits text instead of sending key presses.
+    t.view.select_key(CARRIED)
+    event = QInputMethodEvent("", [])
+    event.setCommitString("３")
+    QApplication.sendEvent(t.view, event)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert doc.grid[CARRIED] == 3
+
+
+def test_typing_replaces_and_f2_edits_in_place(qtbot, doc):
+    doc.set_cells({NEW: 45})
+    t = Table(qtbot, doc, "t3")
+    t.type_into(NEW, "9")
+    assert doc.grid[NEW] == 9
+    t.view.select_key(NEW)
+    qtbot.keyClick(t.view, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert editor.text() == "9"
+    editor.end(False)
+    qtbot.keyClicks(editor, "0")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert doc.grid[NEW] == 90
+
+
+def test_pasted_block_lands_in_place_and_one_undo_removes_it(qtbot, doc):
+    t = Table(qtbot, doc, "t3")
+    t.view.select_key(("t3", "new", "business"))
+    QGuiApplication.clipboard().setText("1\t2\r\n3\t4\r\n5\t6\r\n")  # as Excel puts it
+    qtbot.keyClick(t.view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    got = {row: (doc.grid[("t3", row, "business")], doc.grid[("t3", row, "research")])
+           for row in ("new", "carried", "disclosed")}
+    assert got == {"new": (1, 2), "carried": (3, 4), "disclosed": (5, 6)}
+    assert t.shown(("t3", "carried", "total")) == "7"
+    assert doc.grid[CARRIED] == 0 and doc.grid[("t3", "partly", "business")] == 0
+    assert doc.undo_stack.count() == 1
+    qtbot.keyClick(t.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert doc.report.values == {}
+    assert t.shown(("t3", "carried", "total")) == "0"
+    qtbot.keyClick(t.view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert doc.grid[("t3", "disclosed", "research")] == 6
+    qtbot.keyClick(t.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(t.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    assert doc.grid[("t3", "new", "research")] == 2
+
+
+def test_paste_skips_totals_and_refuses_bad_blocks(qtbot, doc):
+    t = Table(qtbot, doc, "t4")
+    t.view.select_key(("t4", "cases", "review_pending"))
+    assert t.view.paste("１\t99\t2,000")  # the 99 lands on 行政复议·总计 and is not pasted
+    assert doc.grid[("t4", "cases", "review_pending")] == 1
+    assert doc.grid[("t4", "cases", "review_total")] == 1
+    assert doc.grid[("t4", "cases", "direct_upheld")] == 2000
+    assert "1 个合计单元格由程序计算" in t.messages[-1]
+
+    before = dict(doc.report.values)
+    t.view.select_key(("t4", "cases", "review_upheld"))
+    assert not t.view.paste("3\tx\t4")
+    assert doc.report.values == before and doc.undo_stack.count() == 1
+    assert "没有改动" in t.messages[-1]
+    assert "表四「行政复议·结果纠正」" in t.messages[-1] and "“x”" in t.messages[-1]
+
+
+def test_one_value_fills_the_selected_cells(qtbot, doc):
+    t = Table(qtbot, doc, "t3")
+    model, sel = t.model, t.view.selectionModel()
+    block = QItemSelection(model.index_of(NEW), model.index_of(OTHER_ORG))
+    sel.select(block, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    QGuiApplication.clipboard().setText("2")
+    qtbot.keyClick(t.view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert doc.grid[NEW_TOTAL] == 12  # six applicant columns, the total untouched by the paste
+
+
+def test_delete_clears_selection_as_one_step(qtbot, doc):
+    doc.set_cells({NEW: 4, NEW_BUSINESS: 5, CARRIED: 6})
+    t = Table(qtbot, doc, "t3")
+    sel = t.view.selectionModel()
+    block = QItemSelection(t.model.index_of(NEW), t.model.index_of(NEW_TOTAL))
+    sel.select(block, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    qtbot.keyClick(t.view, Qt.Key.Key_Delete)
+    assert doc.grid[NEW] == 0 and doc.grid[NEW_BUSINESS] == 0 and doc.grid[CARRIED] == 6
+    assert t.shown(NEW_TOTAL) == "0"
+    doc.undo_stack.undo()
+    assert doc.grid[NEW_TOTAL] == 9
+
+
+def test_copy_gives_tab_separated_block(qtbot, doc):
+    doc.set_cells({NEW: 4, NEW_BUSINESS: 5, CARRIED: 6})
+    t = Table(qtbot, doc, "t3")
+    block = QItemSelection(t.model.index_of(NEW), t.model.index_of(("t3", "carried", "business")))
+    t.view.selectionModel().select(block, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    qtbot.keyClick(t.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "4\t5\n6\t0"
+
+
+def test_amount_cell_accepts_decimal(qtbot, doc):
+    t = Table(qtbot, doc, "t2")
+    fee = ("t2", "fees", "fee_amount")
+    t.type_into(fee, "12.50")
+    assert doc.report.values[fee] == Decimal("12.50")
+    assert isinstance(doc.report.values[fee], Decimal)
+    assert t.shown(fee) == "12.50"
+
+
+def test_computed_cells_are_not_editable(qtbot, doc):
+    t = Table(qtbot, doc, "t3")
+    for key in (NEW_TOTAL, RESULTS_TOTAL):
+        index = t.model.index_of(key)
+        assert not t.model.flags(index) & Qt.ItemFlag.ItemIsEditable
+        t.view.setCurrentIndex(index)
+        qtbot.keyClicks(t.view, "7")
+        qtbot.mouseDClick(t.view.viewport(), Qt.MouseButton.LeftButton,
+                          pos=t.view.visualRect(index).center())
+        assert QApplication.focusWidget() is t.view
+        assert t.view.state() != t.view.State.EditingState
+        assert not t.model.setData(index, "7")
+    assert doc.report.values == {} and doc.undo_stack.count() == 0
+    labels = t.model.index(0, 0)
+    assert not t.model.flags(labels) & Qt.ItemFlag.ItemIsEditable
+
+
+def test_tab_and_enter_skip_labels_and_totals(qtbot, doc):
+    t = Table(qtbot, doc, "t3")
+    t.view.select_key(OTHER_ORG)
+    qtbot.keyClick(t.view, Qt.Key.Key_Tab)  # past 总计 to the next row's first cell
+    assert t.model.key_at(t.view.currentIndex()) == CARRIED
+    t.view.select_key(("t3", "other_misc", "natural"))
+    qtbot.keyClick(t.view, Qt.Key.Key_Return)  # past （七）总计
+    assert t.model.key_at(t.view.currentIndex()) == ("t3", "carry_next", "natural")
+    qtbot.keyClick(t.view, Qt.Key.Key_Return)  # bottom of the column: on to the next column
+    assert t.model.key_at(t.view.currentIndex()) == NEW_BUSINESS
+    qtbot.keyClick(t.view, Qt.Key.Key_Up)
+    assert t.model.key_at(t.view.currentIndex()) == NEW_BUSINESS  # nothing above: stays
+    qtbot.keyClick(t.view, Qt.Key.Key_Left)
+    assert t.model.key_at(t.view.currentIndex()) == NEW
+
+
+def test_enter_never_reaches_dialog_default_button(qtbot, doc):
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    button = QPushButton("下一步", dialog)
+    button.setDefault(True)
+    clicks = []
+    button.clicked.connect(lambda: clicks.append(1))
+    view = ReportTableView(doc, "t3", dialog)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(view)
+    layout.addWidget(button)
+    dialog.show()
+    view.setFocus()
+    view.select_key(NEW)
+    qtbot.keyClick(view, Qt.Key.Key_Return)  # not editing
+    qtbot.keyClicks(view, "3")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Enter)  # editing, keypad Enter
+    assert doc.grid[NEW] == 3
+    assert clicks == [] and dialog.isVisible() and dialog.result() == 0
+
+
+def test_select_key_jumps_to_cell(qtbot, doc):
+    t = Table(qtbot, doc, "t3")
+    t.view.resize(600, 200)
+    target = ("t3", "carry_next", "other_org")
+    assert t.view.select_key(target)
+    assert t.model.key_at(t.view.currentIndex()) == target
+    assert t.view.viewport().rect().intersects(t.view.visualRect(t.view.currentIndex()))
+    assert not t.view.select_key(("t4", "cases", "review_upheld"))
+
+
+def test_spans_follow_the_official_layout(qtbot, doc):
+    t = Table(qtbot, doc, "t3")
+    corner = t.model.index(0, 0)
+    grid = t.model.grid_layout
+    assert t.view.rowSpan(0, 0) == grid.header_rows and t.view.columnSpan(0, 0) == grid.label_cols
+    assert t.view.horizontalHeader().isHidden() and t.view.verticalHeader().isHidden()
+    assert "勾稽关系" in corner.data()
+    # A long 表三 label is readable: its row is tall enough for the wrapped text.
+    long_label = next(c for c in grid.cells if c.role == "row_label" and len(c.text) > 30)
+    assert t.view.rowHeight(long_label.row) > 2 * t.view.fontMetrics().height()
+
+
+@pytest.mark.parametrize("template_id", ["2021", "2019"])
+@pytest.mark.parametrize("table_id", ["t2", "t3", "t4"])
+def test_model_passes_qt_model_tester(qtmodeltester, qapp, template_id, table_id):
+    template = available_templates()[template_id]
+    doc = Document(Report.blank(template, "某某镇人民政府", 2023))
+    model = ReportTableModel(doc, table_id)
+    qtmodeltester.check(model, force_py=True)
+    first_input = next(k for k in template.input_keys() if k[0] == table_id)
+    assert model.setData(model.index_of(first_input), "3")
+    qtmodeltester.check(model, force_py=True)

@@ -1,0 +1,260 @@
+"""The 基本信息 page: a form generated from the format's metadata fields, plus last year's report."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.drafts import YEAR_RANGE
+from app.numbers import CellKind, InputError, format_number, normalize_text, parse_number
+from app.problems import ERROR
+from app.template_loader import default_template_for
+from app.template_model import MetaField
+from ui.pages.base import (
+    ERROR_COLOR,
+    MUTED_COLOR,
+    WARNING_COLOR,
+    Page,
+    PageContext,
+    heading_label,
+    muted_label,
+)
+
+META_PAGE_ID = "meta"
+_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+_PHONE = re.compile(r"^[0-9()（）+\- ]{7,30}$")
+
+
+def parse_meta_value(field: MetaField, text: str) -> Any:
+    """The value to store for what was typed into a metadata field, or raise InputError (Chinese).
+
+    Qt-free on purpose: it belongs with the draft rules in app/ and can move there unchanged.
+    """
+    stripped = text.strip()
+    if not stripped:
+        if field.required:
+            raise InputError(f"请填写{field.label}")
+        return Decimal(0) if field.kind == "amount" else ""
+    if field.kind == "year":
+        folded = normalize_text(stripped).removesuffix("年")
+        if not folded.isdigit() or not YEAR_RANGE[0] <= int(folded) <= YEAR_RANGE[1]:
+            raise InputError(f"年度应为四位数字，例如 {date.today().year - 1}")
+        return int(folded)
+    if field.kind == "amount":
+        return parse_number(stripped, CellKind.AMOUNT, field.places)
+    if field.kind == "date":
+        match = _DATE.match(normalize_text(stripped))
+        if not match:
+            raise InputError("日期请写成 2027-01-20 或 2027年1月20日 的形式")
+        try:
+            day = date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            raise InputError(f"“{stripped}”不是有效的日期") from None
+        return day.isoformat()
+    if field.kind == "phone":
+        if not _PHONE.match(stripped) or sum(ch.isdigit() for ch in stripped) < 7:
+            raise InputError("电话号码只能包含数字、空格、括号和“-”，例如 0991-1234567")
+        return stripped
+    if field.kind == "postcode":
+        folded = normalize_text(stripped)
+        if not re.fullmatch(r"\d{6}", folded):
+            raise InputError("邮政编码应为 6 位数字")
+        return folded
+    return stripped
+
+
+def shown_meta_value(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return format_number(value)
+    return "" if value is None else str(value)
+
+
+class _FieldRow:
+    """One field's editor and its hint/error line."""
+
+    def __init__(self, field: MetaField, value: Any) -> None:
+        self.field = field
+        self.edit = QLineEdit(shown_meta_value(value))
+        self.edit.setObjectName(f"meta_{field.id}")
+        self.edit.setPlaceholderText(field.hint)
+        self.edit.setAccessibleName(field.label)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.error: str | None = None
+        self.show_hint()
+
+    def show_hint(self) -> None:
+        self.error = None
+        self.note.setText(self.field.hint)
+        self.note.setStyleSheet(f"color: {MUTED_COLOR};")
+        self.note.setVisible(bool(self.field.hint))
+
+    def show_error(self, message: str) -> None:
+        self.error = message
+        self.note.setText(message)
+        self.note.setStyleSheet(f"color: {ERROR_COLOR};")
+        self.note.setVisible(True)
+
+
+class MetaPage(Page):
+    """One line per metadata field of the format; valid values go into the document as typed.
+
+    A value that cannot be accepted stays in its field with a red message and never reaches the
+    document, so the draft always holds the last valid value and nothing changes silently.
+    """
+
+    def __init__(self, ctx: PageContext) -> None:
+        super().__init__(ctx, META_PAGE_ID, "基本信息")
+        template = self.document.template
+        self.rows: dict[str, _FieldRow] = {}
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        form.setVerticalSpacing(4)
+        for field in template.meta:
+            row = _FieldRow(field, self.document.report.meta.get(field.id))
+            self.rows[field.id] = row
+            box = QVBoxLayout()
+            box.setSpacing(2)
+            box.addWidget(row.edit)
+            box.addWidget(row.note)
+            label = QLabel(f"{field.label}{'（必填）' if field.required else ''}：")
+            label.setBuddy(row.edit)
+            form.addRow(label, box)
+            row.edit.textChanged.connect(lambda _t, r=row: self._edited(r))
+
+        self.format_label = QLabel(template.name)
+        self.format_label.setWordWrap(True)
+        self.format_note = QLabel()
+        self.format_note.setWordWrap(True)
+        self.title_label = QLabel()
+        self.title_label.setWordWrap(True)
+        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("报告格式：", self._stack(self.format_label, self.format_note))
+        form.addRow("报告标题：", self.title_label)
+
+        self.previous_label = QLabel()
+        self.previous_label.setWordWrap(True)
+        choose = QPushButton("选择上年报告…")
+        choose.clicked.connect(self._choose_previous)
+        self.clear_button = QPushButton("不用上年报告核对")
+        self.clear_button.clicked.connect(self._clear_previous)
+        buttons = QHBoxLayout()
+        buttons.addWidget(choose)
+        buttons.addWidget(self.clear_button)
+        buttons.addStretch(1)
+        previous_hint = muted_label("选择上一年度的年报草稿后，程序会核对上年结转、现行有效件数等跨年度数据，"
+                                    "并提示正文是否大段照搬上年。")
+        form.addRow("上年报告（用于核对）：",
+                    self._stack(self.previous_label, buttons, previous_hint))
+
+        inner = QWidget()
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.addWidget(heading_label("基本信息"))
+        inner_layout.addWidget(muted_label("这些信息用于报告标题、落款和联系方式。标有“必填”的项目不能为空。"))
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        inner_layout.addWidget(line)
+        inner_layout.addLayout(form)
+        inner_layout.addStretch(1)
+        inner.setMaximumWidth(900)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self._refresh_format()
+        self._refresh_previous()
+
+    @staticmethod
+    def _stack(*items: QWidget | QHBoxLayout) -> QVBoxLayout:
+        box = QVBoxLayout()
+        box.setSpacing(4)
+        for item in items:
+            if isinstance(item, QWidget):
+                box.addWidget(item)
+            else:
+                box.addLayout(item)
+        return box
+
+    # -- editing -------------------------------------------------------------------------------
+
+    def _edited(self, row: _FieldRow) -> None:
+        try:
+            value = parse_meta_value(row.field, row.edit.text())
+        except InputError as exc:
+            row.show_error(str(exc))
+        else:
+            row.show_hint()
+            self.document.set_meta(row.field.id, value)
+        self._refresh_format()
+        self.stateChanged.emit()
+
+    def errors(self) -> dict[str, str]:
+        """Field id → message for every field whose text is not accepted."""
+        return {fid: row.error for fid, row in self.rows.items() if row.error}
+
+    def severity(self) -> str | None:
+        return ERROR if self.errors() else None
+
+    def summary(self) -> str:
+        errors = self.errors()
+        return f"{len(errors)} 项需要更正" if errors else "已填写"
+
+    # -- format and previous report ------------------------------------------------------------
+
+    def _refresh_format(self) -> None:
+        report = self.document.report
+        self.title_label.setText(report.title)
+        year = report.year
+        if year and not report.template.applies_to(year):
+            usual = default_template_for(year).name
+            self.format_note.setText(
+                f"注意：{year}年度的报告通常使用“{usual}”，本报告使用的是上面的格式。"
+                "如需换用其他格式，请新建一份报告。")
+            self.format_note.setStyleSheet(f"color: {WARNING_COLOR};")
+            self.format_note.show()
+        else:
+            self.format_note.setText("报告格式在新建时确定，所有表格和检查规则都依此格式生成。")
+            self.format_note.setStyleSheet(f"color: {MUTED_COLOR};")
+
+    def _refresh_previous(self) -> None:
+        previous = self.document.previous
+        if previous is None:
+            self.previous_label.setText("未选择")
+            self.clear_button.setEnabled(False)
+            return
+        name = self.ctx.previous_name()
+        shown = previous.title + (f"（{name}）" if name else "")
+        self.previous_label.setText(shown)
+        self.clear_button.setEnabled(True)
+
+    def _choose_previous(self) -> None:
+        self.ctx.choose_previous()
+        self._refresh_previous()
+
+    def _clear_previous(self) -> None:
+        self.ctx.clear_previous()
+        self._refresh_previous()
+
+    def shown(self) -> None:
+        self._refresh_previous()
+        self._refresh_format()

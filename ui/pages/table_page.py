@@ -1,0 +1,107 @@
+"""A table page: the section heading, the spreadsheet-like table, input messages, and its problems."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QLabel, QListWidgetItem, QSplitter, QVBoxLayout, QWidget
+
+from app.problems import Problem
+from app.template_model import CellKey, Section
+from ui.pages.base import (
+    MUTED_COLOR,
+    Page,
+    PageContext,
+    ProblemList,
+    heading_label,
+    muted_label,
+    problem_count_text,
+)
+from ui.table_view import ReportTableView
+
+MESSAGE_SHOWN_MS = 15_000
+HINT = ("直接输入数字，Enter 向下、Tab 向右移到下一格；Delete 清为 0；可从 Excel/WPS 复制整块粘贴；"
+        "Ctrl+Z 撤销。灰色单元格是程序自动计算的合计。")
+
+
+class TablePage(Page):
+    """One table section of the format.
+
+    Attributes:
+        view: the table (helper-1's ReportTableView).
+        status: the last message about what was typed or pasted.
+        problem_list: this table's problems; activating one selects its first cell.
+
+    """
+
+    def __init__(self, ctx: PageContext, section: Section) -> None:
+        super().__init__(ctx, section.id, section.heading, section.id)
+        assert section.table is not None
+        table = self.document.template.table(section.table)
+        self.view = ReportTableView(self.document, table.id, on_message=self._show_message)
+        self.view.setObjectName(f"table_{table.id}")
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setObjectName("inputMessage")
+        self._clear_timer = QTimer(self)
+        self._clear_timer.setSingleShot(True)
+        self._clear_timer.setInterval(MESSAGE_SHOWN_MS)
+        self._clear_timer.timeout.connect(self.status.clear)
+        self.problems_title = QLabel()
+        self.problem_list = ProblemList()
+        self.problem_list.itemActivated.connect(self._jump)
+        self.problem_list.itemClicked.connect(self._jump)
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(heading_label(section.heading))
+        top_layout.addWidget(muted_label(f"{table.name}　{HINT}"))
+        top_layout.addWidget(self.view, 1)
+        top_layout.addWidget(self.status)
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addWidget(self.problems_title)
+        bottom_layout.addWidget(self.problem_list, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(bottom)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        self.document.problemsChanged.connect(self._refresh_problems)
+        self._refresh_problems()
+
+    def _show_message(self, text: str) -> None:
+        self.status.setText(text)
+        self._clear_timer.start()
+
+    def _refresh_problems(self) -> None:
+        problems = self.document.problems_for_section(self.page_id)
+        self.problem_list.set_problems(problems)
+        self.problem_list.setVisible(bool(problems))
+        if problems:
+            self.problems_title.setText(f"本表发现的问题：{problem_count_text(problems)}（点击可定位到单元格）")
+            self.problems_title.setStyleSheet("")
+        else:
+            self.problems_title.setText("本表未发现问题。")
+            self.problems_title.setStyleSheet(f"color: {MUTED_COLOR};")
+
+    def _jump(self, item: QListWidgetItem) -> None:
+        problem = self.problem_list.problem_at(item)
+        if problem is not None:
+            self.show_problem(problem)
+
+    def show_problem(self, problem: Problem) -> None:
+        for ref in problem.cells:
+            if self.view.select_key(ref.key):
+                return
+
+    def show_key(self, key: CellKey) -> None:
+        self.view.select_key(key)
+
+    def shown(self) -> None:
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)

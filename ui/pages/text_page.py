@@ -1,0 +1,158 @@
+"""A text page: a plain-text editor with the official guidance beside it, a count and live warnings."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.template_model import Section
+from ui.pages.base import (
+    MUTED_COLOR,
+    Page,
+    PageContext,
+    ProblemList,
+    heading_label,
+    muted_label,
+    problem_count_text,
+)
+
+COMMIT_DELAY_MS = 400  # checks run on a pause in typing, not on every key
+
+
+def count_characters(text: str) -> int:
+    """What a clerk calls the number of 字: every character except spaces and line breaks."""
+    return sum(1 for ch in text if not ch.isspace())
+
+
+class TextPage(Page):
+    """One text section of the format.
+
+    Attributes:
+        editor: the section's text.
+        count_label: “已输入 N 字”.
+        problem_list: this section's warnings (R8 figures and years, R8F fee, R11 copying).
+
+    """
+
+    def __init__(self, ctx: PageContext, section: Section) -> None:
+        super().__init__(ctx, section.id, section.heading, section.id)
+        self.section = section
+        self.editor = QPlainTextEdit()
+        self.editor.setObjectName(f"text_{section.id}")
+        self.editor.setAccessibleName(section.heading)
+        self.editor.setPlainText(self.document.report.texts.get(section.id, ""))
+        self.editor.setPlaceholderText(f"在此填写“{section.heading}”的正文。右侧是官方要求写明的内容。")
+        self.editor.setTabChangesFocus(True)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(COMMIT_DELAY_MS)
+        self._timer.timeout.connect(self.commit)
+        self.editor.textChanged.connect(self._typed)
+        self.count_label = QLabel()
+        self.count_label.setStyleSheet(f"color: {MUTED_COLOR};")
+        self.problems_title = QLabel()
+        self.problem_list = ProblemList()
+        self.problem_list.itemClicked.connect(self._jump)
+        self.problem_list.itemActivated.connect(self._jump)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(heading_label(section.heading))
+        left_layout.addWidget(self.editor, 1)
+        count_row = QHBoxLayout()
+        count_row.addWidget(self.count_label)
+        count_row.addStretch(1)
+        left_layout.addLayout(count_row)
+        left_layout.addWidget(self.problems_title)
+        left_layout.addWidget(self.problem_list)
+        self.problem_list.setMaximumHeight(self.fontMetrics().height() * 8)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        if section.guidance:
+            splitter.addWidget(self._guidance_panel(section))
+            splitter.setStretchFactor(0, 3)
+            splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        self.document.problemsChanged.connect(self._refresh_problems)
+        self._update_count()
+        self._refresh_problems()
+
+    def _guidance_panel(self, section: Section) -> QWidget:
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(0, 0, 0, 0)
+        title = QLabel("应写明的内容")
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+        browser = QTextBrowser()
+        browser.setObjectName(f"guidance_{section.id}")
+        browser.setOpenLinks(False)
+        browser.setHtml("".join(
+            f"<p><b>{escape(g.label)}</b><br/>{escape(g.text)}</p>" for g in section.guidance))
+        insert = QPushButton("插入小标题")
+        insert.setToolTip("把右侧各项的标题插入正文光标处，便于逐项填写")
+        insert.clicked.connect(self.insert_outline)
+        layout.addWidget(title)
+        layout.addWidget(browser, 1)
+        layout.addWidget(muted_label("以上内容来自国务院办公厅关于年度报告格式的通知。"))
+        layout.addWidget(insert, 0, Qt.AlignmentFlag.AlignLeft)
+        return panel
+
+    # -- editing -------------------------------------------------------------------------------
+
+    def _typed(self) -> None:
+        self._update_count()
+        self._timer.start()
+
+    def _update_count(self) -> None:
+        self.count_label.setText(f"已输入 {count_characters(self.editor.toPlainText())} 字")
+
+    def commit(self) -> None:
+        self._timer.stop()
+        self.document.set_text(self.section.id, self.editor.toPlainText())
+
+    def insert_outline(self) -> None:
+        outline = "\n\n".join(g.label for g in self.section.guidance)
+        cursor = self.editor.textCursor()
+        cursor.insertText(outline + "\n")
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- problems ------------------------------------------------------------------------------
+
+    def _refresh_problems(self) -> None:
+        problems = self.document.problems_for_section(self.section.id)
+        self.problem_list.set_problems(problems)
+        self.problem_list.setVisible(bool(problems))
+        if problems:
+            self.problems_title.setText(f"本节发现的问题：{problem_count_text(problems)}")
+            self.problems_title.setStyleSheet("")
+        else:
+            self.problems_title.setText("本节未发现问题。")
+            self.problems_title.setStyleSheet(f"color: {MUTED_COLOR};")
+
+    def _jump(self, item: QListWidgetItem) -> None:
+        problem = self.problem_list.problem_at(item)
+        if problem is not None and problem.cells:
+            key = problem.cells[0].key
+            self.ctx.navigate(self.document.template.section_of_table(key[0]).id, key)
+
+    def shown(self) -> None:
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
