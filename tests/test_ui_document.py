@@ -113,6 +113,14 @@ def test_texts_and_meta_mark_modified_without_undo(doc, qtbot):
     assert not doc.is_modified
 
 
+def test_mark_modified_until_saved(doc, qtbot):
+    with qtbot.waitSignal(doc.modifiedChanged, check_params_cb=lambda m: m is True):
+        doc.mark_modified()
+    assert doc.is_modified and doc.undo_stack.count() == 0
+    doc.mark_saved()
+    assert not doc.is_modified
+
+
 def test_r1_problem_appears_on_cells_and_goes(doc):
     assert doc.problems == []
     doc.set_cells({NEW: 5})

@@ -4,8 +4,16 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, Qt
-from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeyEvent
-from PySide6.QtWidgets import QApplication, QDialog, QPushButton, QVBoxLayout
+from PySide6.QtGui import QAction, QGuiApplication, QInputMethodEvent, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QMainWindow,
+    QPushButton,
+    QVBoxLayout,
+    QWizard,
+    QWizardPage,
+)
 
 from app.report import Report
 from app.template_loader import available_templates
@@ -52,8 +60,8 @@ class Table:
         assert self.view.select_key(key)
         first, rest = text[0], text[1:]
         self.qtbot.keyClicks(self.view, first)
-        editor = QApplication.focusWidget()
-        assert editor is not self.view, "typing did not open an editor"
+        editor = self.view.editor()
+        assert editor is not None, "typing did not open an editor"
         if rest:
             self.qtbot.keyClicks(editor, rest)
         self.qtbot.keyClick(editor, end)
@@ -62,7 +70,7 @@ class Table:
 def send_text(widget, text):
     """Key presses carrying characters QTest cannot synthesise (full-width digits)."""
     for ch in text:
-        target = QApplication.focusWidget() or widget
+        target = widget.editor() or widget
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QApplication.sendEvent(target, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch))
 
@@ -100,7 +108,7 @@ def test_bad_input_is_refused_and_old_value_kept(qtbot, doc, text, why):
     else:
         t.view.select_key(NEW)
         send_text(t.view, text)
-        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        qtbot.keyClick(t.view.editor(), Qt.Key.Key_Return)
     assert t.shown(NEW) == "7" and doc.report.values[NEW] == 7
     assert len(t.messages) == 1
     assert t.messages[0].startswith("表三「本年新收·自然人」") and why in t.messages[0]
@@ -112,7 +120,7 @@ def test_full_width_and_grouped_digits_are_accepted(qtbot, doc):
     t = Table(qtbot, doc, "t3")
     t.view.select_key(NEW)
     send_text(t.view, "１２")
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.keyClick(t.view.editor(), Qt.Key.Key_Tab)
     assert doc.report.values[NEW] == 12
     assert t.model.key_at(t.view.currentIndex()) == NEW_BUSINESS  # Tab goes along the row
 
@@ -124,7 +132,7 @@ def test_full_width_and_grouped_digits_are_accepted(qtbot, doc):
     event = QInputMethodEvent("", [])
     event.setCommitString("３")
     QApplication.sendEvent(t.view, event)
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.keyClick(t.view.editor(), Qt.Key.Key_Return)
     assert doc.grid[CARRIED] == 3
 
 
@@ -135,7 +143,7 @@ def test_typing_replaces_and_f2_edits_in_place(qtbot, doc):
     assert doc.grid[NEW] == 9
     t.view.select_key(NEW)
     qtbot.keyClick(t.view, Qt.Key.Key_F2)
-    editor = QApplication.focusWidget()
+    editor = t.view.editor()
     assert editor.text() == "9"
     editor.end(False)
     qtbot.keyClicks(editor, "0")
@@ -205,13 +213,25 @@ def test_delete_clears_selection_as_one_step(qtbot, doc):
     assert doc.grid[NEW_TOTAL] == 9
 
 
-def test_copy_gives_tab_separated_block(qtbot, doc):
+def test_copy_gives_tab_separated_block_and_cut_clears(qtbot, doc):
     doc.set_cells({NEW: 4, NEW_BUSINESS: 5, CARRIED: 6})
     t = Table(qtbot, doc, "t3")
     block = QItemSelection(t.model.index_of(NEW), t.model.index_of(("t3", "carried", "business")))
     t.view.selectionModel().select(block, QItemSelectionModel.SelectionFlag.ClearAndSelect)
     qtbot.keyClick(t.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert QGuiApplication.clipboard().text() == "4\t5\n6\t0"
+    assert doc.grid[NEW] == 4
+    qtbot.keyClick(t.view, Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "4\t5\n6\t0"
+    assert doc.report.values == {}
+    # Copying a block of the form and pasting it elsewhere keeps its shape.
+    doc.undo_stack.undo()
+    t.view.selectionModel().select(block, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    qtbot.keyClick(t.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    t.view.select_key(("t3", "withheld_secret", "natural"))
+    qtbot.keyClick(t.view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert doc.grid[("t3", "withheld_secret", "business")] == 5
+    assert doc.grid[("t3", "withheld_law", "natural")] == 6
 
 
 def test_amount_cell_accepts_decimal(qtbot, doc):
@@ -232,7 +252,7 @@ def test_computed_cells_are_not_editable(qtbot, doc):
         qtbot.keyClicks(t.view, "7")
         qtbot.mouseDClick(t.view.viewport(), Qt.MouseButton.LeftButton,
                           pos=t.view.visualRect(index).center())
-        assert QApplication.focusWidget() is t.view
+        assert t.view.editor() is None
         assert t.view.state() != t.view.State.EditingState
         assert not t.model.setData(index, "7")
     assert doc.report.values == {} and doc.undo_stack.count() == 0
@@ -256,6 +276,7 @@ def test_tab_and_enter_skip_labels_and_totals(qtbot, doc):
     assert t.model.key_at(t.view.currentIndex()) == NEW
 
 
+@pytest.mark.qt_log_ignore("propagateSizeHints")  # offscreen platform notice on dialogs
 def test_enter_never_reaches_dialog_default_button(qtbot, doc):
     dialog = QDialog()
     qtbot.addWidget(dialog)
@@ -270,11 +291,58 @@ def test_enter_never_reaches_dialog_default_button(qtbot, doc):
     dialog.show()
     view.setFocus()
     view.select_key(NEW)
-    qtbot.keyClick(view, Qt.Key.Key_Return)  # not editing
+    qtbot.keyClick(view, Qt.Key.Key_Return)  # not editing: moves down
+    assert view.model().key_at(view.currentIndex()) == CARRIED
     qtbot.keyClicks(view, "3")
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Enter)  # editing, keypad Enter
-    assert doc.grid[NEW] == 3
+    qtbot.keyClick(view.editor(), Qt.Key.Key_Enter)  # editing, keypad Enter
+    assert doc.grid[CARRIED] == 3
     assert clicks == [] and dialog.isVisible() and dialog.result() == 0
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_enter_in_table_does_not_turn_wizard_page(qtbot, doc):
+    wizard = QWizard()
+    qtbot.addWidget(wizard)
+    first, second = QWizardPage(), QWizardPage()
+    view = ReportTableView(doc, "t4", first)
+    QVBoxLayout(first).addWidget(view)
+    wizard.addPage(first)
+    wizard.addPage(second)
+    wizard.show()
+    view.setFocus()
+    qtbot.keyClicks(view, "2")
+    qtbot.keyClick(view.editor(), Qt.Key.Key_Return)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert doc.grid[("t4", "cases", "review_upheld")] == 2
+    assert wizard.currentPage() is first and wizard.isVisible()
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_table_keys_win_over_window_shortcuts(qtbot, doc):
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    triggered = []
+    for shortcut in ("Ctrl+Z", "Ctrl+V", "Del"):
+        action = QAction(shortcut, window)
+        action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _=False, s=shortcut: triggered.append(s))
+        window.addAction(action)
+    view = ReportTableView(doc, "t3")
+    window.setCentralWidget(view)
+    with qtbot.waitActive(window):  # window shortcuts only fire in the active window
+        window.show()
+        window.activateWindow()
+    view.setFocus()
+    doc.set_cells({NEW: 5})
+    view.select_key(NEW)
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert doc.grid[NEW] == 0
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert doc.grid[NEW] == 5
+    QGuiApplication.clipboard().setText("8")
+    qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert doc.grid[NEW] == 8
+    assert triggered == []
 
 
 def test_select_key_jumps_to_cell(qtbot, doc):
@@ -309,3 +377,19 @@ def test_model_passes_qt_model_tester(qtmodeltester, qapp, template_id, table_id
     first_input = next(k for k in template.input_keys() if k[0] == table_id)
     assert model.setData(model.index_of(first_input), "3")
     qtmodeltester.check(model, force_py=True)
+
+
+def test_moving_through_merged_cells_of_table_two(qtbot, doc):
+    t = Table(qtbot, doc, "t2")
+    t.view.select_key(("t2", "normative", "repealed"))
+    qtbot.keyClick(t.view, Qt.Key.Key_Down)  # over the caption and header to the merged cell
+    assert t.model.key_at(t.view.currentIndex()) == ("t2", "licensing", "decisions")
+    qtbot.keyClick(t.view, Qt.Key.Key_Right)  # nothing right of a merged cell spanning the row
+    assert t.model.key_at(t.view.currentIndex()) == ("t2", "licensing", "decisions")
+    qtbot.keyClick(t.view, Qt.Key.Key_Tab)
+    assert t.model.key_at(t.view.currentIndex()) == ("t2", "penalty", "decisions")
+    qtbot.keyClick(t.view, Qt.Key.Key_Backtab)
+    qtbot.keyClick(t.view, Qt.Key.Key_Backtab)
+    assert t.model.key_at(t.view.currentIndex()) == ("t2", "normative", "in_force")
+    t.view.select_key(("t2", "fees", "fee_amount"))
+    assert t.view.columnSpan(t.view.currentIndex().row(), 1) == 3

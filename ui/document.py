@@ -71,6 +71,11 @@ class Document(QObject):
             self.pathChanged.emit()
         self._update_modified()
 
+    def mark_modified(self) -> None:
+        """Flag the content as differing from the file (e.g. a report recovered after a crash)."""
+        self._other_dirty = True
+        self._update_modified()
+
     def set_previous(self, previous: Report | None) -> None:
         """Attach or drop last year's report; only the cross-year checks change."""
         self.previous = previous

@@ -12,6 +12,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
     Signal,
+    Slot,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
@@ -32,14 +33,29 @@ WARNING_COLOUR = QColor("#fbe3a8")
 TEXT_COLOUR = QColor("#000000")
 ZERO_COLOUR = QColor("#8a8a8a")  # zeros stay legible but let the typed numbers stand out
 COMPUTED_TIP = "合计，由程序自动计算"
+_BRUSHES = {name: QBrush(colour) for name, colour in (
+    ("header", HEADER_COLOUR), ("computed", COMPUTED_COLOUR), ("error", ERROR_COLOUR),
+    ("warning", WARNING_COLOUR), ("text", TEXT_COLOUR), ("zero", ZERO_COLOUR))}
 
-KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # the cell key of a value cell, None elsewhere
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+LABEL_CHARS_MAX = 14  # a row label column is at most this many characters wide before wrapping
+GROUP_LABEL_CHARS = 4  # a label spanning a few rows (（四）无法提供) wraps at this width
+VALUE_CHARS = 6  # the widest a value column needs to be for its header
+_ARROW_STEPS = {"arrow_up": (-1, 0), "arrow_down": (1, 0), "arrow_left": (0, -1),
+                "arrow_right": (0, 1)}  # the cell key of a value cell, None elsewhere
 
 _ALIGN_VALUE = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _ALIGN_HEADER = Qt.AlignmentFlag.AlignCenter
 _ALIGN_LABEL = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _PROBLEM_ROLES = [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole,
                   Qt.ItemDataRole.ForegroundRole]
+
+
+def _flags_for(cell: GridCell) -> Qt.ItemFlag:
+    flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    if cell.role == VALUE and not cell.computed:
+        flags |= Qt.ItemFlag.ItemIsEditable
+    return flags
 
 
 class ReportTableModel(QAbstractTableModel):
@@ -64,6 +80,13 @@ class ReportTableModel(QAbstractTableModel):
         self.table = document.template.table(table_id)
         self.grid_layout = table_grid(self.table)
         self._covering = self.grid_layout.at()
+        # Painting asks data()/flags() thousands of times: look cells and flags up, never rebuild.
+        self._anchors = {(c.row, c.col): c for c in self.grid_layout.cells}
+        self._flags = {pos: _flags_for(c) for pos, c in self._anchors.items()}
+        self._cache: dict[tuple[int, int], dict[int, Any]] = {}
+        inputs = [(c.row, c.col) for c in self.grid_layout.value_cells() if not c.computed]
+        self._row_major = sorted(inputs)
+        self._col_major = sorted((c, r) for r, c in inputs)
         self._by_key: dict[CellKey, GridCell] = {
             c.key: c for c in self.grid_layout.value_cells() if c.key}
         self._bold = QFont()
@@ -81,10 +104,7 @@ class ReportTableModel(QAbstractTableModel):
 
     def _anchor(self, index: ModelIndex) -> GridCell | None:
         """The cell whose top-left corner is this position; covered positions have none."""
-        cell = self.cell_at(index)
-        if cell is None or (cell.row, cell.col) != (index.row(), index.column()):
-            return None
-        return cell
+        return self._anchors.get((index.row(), index.column())) if index.isValid() else None
 
     def key_at(self, index: ModelIndex) -> CellKey | None:
         cell = self.cell_at(index)
@@ -103,6 +123,55 @@ class ReportTableModel(QAbstractTableModel):
         """Whether the clerk types into this position (a value cell that is not a total)."""
         cell = self._anchor(index)
         return cell is not None and cell.role == VALUE and not cell.computed
+
+    def next_input(self, row: int, col: int, move: str) -> tuple[int, int] | None:
+        """The input cell a key moves to from a position, skipping labels and totals.
+
+        "next"/"prev" go along the rows (Tab), "down"/"up" down the columns and on to the next
+        column (Enter), "arrow_*" straight in one direction; None when there is none that way.
+        """
+        here = self._covering.get((row, col))
+        if move.startswith("arrow_"):
+            d_row, d_col = _ARROW_STEPS[move]
+            while True:
+                row, col = row + d_row, col + d_col
+                cell = self._covering.get((row, col))
+                if cell is None:
+                    return None
+                if cell is not here and cell.role == VALUE and not cell.computed:
+                    return (cell.row, cell.col)
+        pos = (here.row, here.col) if here else (row, col)
+        if move in ("down", "up"):
+            order, probe = self._col_major, (pos[1], pos[0])
+        else:
+            order, probe = self._row_major, pos
+        if move in ("down", "next"):
+            found = next((p for p in order if p > probe), None)
+        else:
+            found = next((p for p in reversed(order) if p < probe), None)
+        if found is None:
+            return None
+        return (found[1], found[0]) if order is self._col_major else found
+
+    def width_chars(self) -> list[int]:
+        """How many characters wide each grid column should be to read its labels comfortably."""
+        grid = self.grid_layout
+        chars = [2] * grid.label_cols
+        for cell in grid.cells:
+            if cell.colspan != 1 or cell.col >= grid.label_cols \
+                    or cell.role not in (ROW_LABEL, HEADER):
+                continue
+            length = len(cell.text)
+            if cell.rowspan == 1:
+                want = min(length, LABEL_CHARS_MAX)
+            else:  # spanning rows: narrow, or one character a line if the rows are tall enough
+                want = 2 if cell.rowspan >= length else min(length, GROUP_LABEL_CHARS)
+            chars[cell.col] = max(chars[cell.col], want)
+        leaf_headers = [len(c.text) for c in grid.cells
+                        if c.role == HEADER and c.colspan == 1 and c.col >= grid.label_cols]
+        # Value columns share one width; a leaf header may wrap onto two lines.
+        value = min(max([4, *((n + 1) // 2 for n in leaf_headers)]), VALUE_CHARS)
+        return chars + [value] * (grid.cols - grid.label_cols)
 
     def cell_label(self, key: CellKey) -> str:
         """How a message names a cell: 表三「本年新收·自然人」."""
@@ -123,61 +192,55 @@ class ReportTableModel(QAbstractTableModel):
         return None  # the view hides Qt's headers: the table's own headers are cells
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        cell = self._anchor(index)
-        if cell is None:
-            return Qt.ItemFlag.NoItemFlags if not index.isValid() else Qt.ItemFlag.ItemIsEnabled
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if cell.role == VALUE and not cell.computed:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return self._flags.get((index.row(), index.column()), Qt.ItemFlag.ItemIsEnabled)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        cell = self._anchor(index)
-        if cell is None:
-            return None
+        pos = (index.row(), index.column())
+        roles = self._cache.get(pos)
+        if roles is None:
+            cell = self._anchors.get(pos) if index.isValid() else None
+            if cell is None:
+                return None
+            roles = self._cache[pos] = self._roles(cell)
+        return roles.get(role)
+
+    def _roles(self, cell: GridCell) -> dict[int, Any]:
+        """Everything shown for one cell, by role (cached until the document changes)."""
+        r = Qt.ItemDataRole
         if cell.role != VALUE:
-            return self._label_data(cell, role)
+            roles: dict[int, Any] = {
+                r.DisplayRole: cell.text, r.ToolTipRole: cell.text,
+                r.TextAlignmentRole: _ALIGN_LABEL if cell.role == ROW_LABEL else _ALIGN_HEADER,
+                r.BackgroundRole: _BRUSHES["header"], r.ForegroundRole: _BRUSHES["text"]}
+            if cell.role in (HEADER, CAPTION):
+                roles[r.FontRole] = self._bold
+            return roles
         key = cell.key
         assert key is not None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return format_number(self.document.grid[key])
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _ALIGN_VALUE
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return self._value_background(cell)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(ZERO_COLOUR if self.document.grid[key] == 0 else TEXT_COLOUR)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            lines = [COMPUTED_TIP] if cell.computed else []
-            lines += [p.message for p in self.document.problems_for_cell(key)]
-            return "\n".join(lines) if lines else None
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{self.cell_label(key)} {format_number(self.document.grid[key])}"
-        if role == KEY_ROLE:
-            return key
-        return None
-
-    def _label_data(self, cell: GridCell, role: int) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.ToolTipRole:
-            return cell.text
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _ALIGN_LABEL if cell.role == ROW_LABEL else _ALIGN_HEADER
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(HEADER_COLOUR)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(TEXT_COLOUR)
-        if role == Qt.ItemDataRole.FontRole and cell.role in (HEADER, CAPTION):
-            return self._bold
-        return None
+        value = self.document.grid[key]
+        shown = format_number(value)
+        tips = [COMPUTED_TIP] if cell.computed else []
+        tips += [p.message for p in self.document.problems_for_cell(key)]
+        roles = {r.DisplayRole: shown, r.EditRole: shown, r.TextAlignmentRole: _ALIGN_VALUE,
+                 r.ForegroundRole: _BRUSHES["zero" if value == 0 else "text"],
+                 r.AccessibleTextRole: f"{self.cell_label(key)} {shown}", KEY_ROLE: key}
+        if tips:
+            roles[r.ToolTipRole] = "\n".join(tips)
+        background = self._value_background(cell)
+        if background is not None:
+            roles[r.BackgroundRole] = background
+        return roles
 
     def _value_background(self, cell: GridCell) -> QBrush | None:
         assert cell.key is not None
         problems = self.document.problems_for_cell(cell.key)
         if any(p.severity == ERROR for p in problems):
-            return QBrush(ERROR_COLOUR)
+            return _BRUSHES["error"]
         if problems:
-            return QBrush(WARNING_COLOUR)
-        return QBrush(COMPUTED_COLOUR) if cell.computed else None
+            return _BRUSHES["warning"]
+        return _BRUSHES["computed"] if cell.computed else None
 
     def setData(self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not self.is_input(index):
@@ -207,9 +270,13 @@ class ReportTableModel(QAbstractTableModel):
         right = max(c.col for c in cells)
         self.dataChanged.emit(self.index(top, left), self.index(bottom, right), roles or [])
 
+    @Slot(object)
     def _on_cells_changed(self, keys: set[CellKey]) -> None:
+        self._cache.clear()
         self._emit_for(keys)
 
+    @Slot()
     def _on_problems_changed(self) -> None:
         # Marks can appear or vanish anywhere in the table: refresh colour/tooltip roles of all.
+        self._cache.clear()
         self._emit_for(self._by_key, _PROBLEM_ROLES)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
+import weakref
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QRect, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -19,21 +19,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.layout import HEADER, ROW_LABEL, VALUE, GridCell
-from app.numbers import InputError, parse_number
+from app.layout import CAPTION, HEADER, VALUE, GridCell
+from app.numbers import InputError
 from app.template_model import CellKey
+from ui.cell_commands import plan_paste, split_block
 from ui.document import Document
 from ui.table_model import ReportTableModel
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-_ARROWS = {Qt.Key.Key_Up: (-1, 0), Qt.Key.Key_Down: (1, 0),
-           Qt.Key.Key_Left: (0, -1), Qt.Key.Key_Right: (0, 1)}
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_ARROWS = {Qt.Key.Key_Up: "arrow_up", Qt.Key.Key_Down: "arrow_down",
+           Qt.Key.Key_Left: "arrow_left", Qt.Key.Key_Right: "arrow_right"}
 _CHORD = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier \
     | Qt.KeyboardModifier.MetaModifier
 
-LABEL_CHARS_MAX = 14  # a row label column is at most this many characters wide before wrapping
-GROUP_LABEL_CHARS = 4  # a label spanning a few rows (（四）无法提供) wraps at this width
 VALUE_CHARS_MAX = 9  # value columns grow with the window up to this width
 
 
@@ -52,7 +50,9 @@ class _CellDelegate(QStyledItemDelegate):
 
     def __init__(self, view: ReportTableView) -> None:
         super().__init__(view)
-        self.view = view
+        # Weak: a Python cycle view <-> delegate would leave a closed top-level view to the garbage
+        # collector, which may then delete it in the middle of a paint.
+        self._view = weakref.ref(view)
         self.pending_text: str | None = None  # typed text that replaces the cell's content
         self.active: QLineEdit | None = None  # the open editor, if any
 
@@ -82,11 +82,13 @@ class _CellDelegate(QStyledItemDelegate):
         model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
 
     def eventFilter(self, editor: Any, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            move = self.view.move_for_key(event)
+        view = self._view()
+        if view is not None and event.type() == QEvent.Type.KeyPress \
+                and isinstance(event, QKeyEvent):
+            move = view.move_for_key(event)
             if move is not None:
                 # Qt's own Enter handling lets the key travel on to a dialog's default button.
-                self.view.commit_and_move(editor, move)
+                view.commit_and_move(editor, move)
                 return True
         return super().eventFilter(editor, event)
 
@@ -101,6 +103,7 @@ class ReportTableView(QTableView):
     Attributes:
         document: the document edited.
         on_message: called with every message for the clerk (may be None).
+
     """
 
     message = Signal(str)
@@ -118,10 +121,6 @@ class ReportTableView(QTableView):
         self._fitting = False
         self._natural = QSize()
         self._model.inputRejected.connect(self._on_rejected)
-        grid = self._model.grid_layout
-        inputs = [(c.row, c.col) for c in grid.value_cells() if not c.computed]
-        self._row_major = sorted(inputs)
-        self._col_major = sorted(inputs, key=lambda rc: (rc[1], rc[0]))
         for row, col, rowspan, colspan in self._model.spans():
             self.setSpan(row, col, rowspan, colspan)
         self.horizontalHeader().hide()
@@ -135,11 +134,16 @@ class ReportTableView(QTableView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setAccessibleName(document.template.table(table_id).name)
         self._fit_sizes()
-        if self._row_major:
-            self.setCurrentIndex(self._model.index(*self._row_major[0]))
+        first = self._model.next_input(-1, -1, "next")
+        if first is not None:
+            self.setCurrentIndex(self._model.index(*first))
 
     def model(self) -> ReportTableModel:
         return self._model
+
+    def editor(self) -> QLineEdit | None:
+        """The line editor of the cell being edited, if any."""
+        return self._delegate.active if self.state() == self.State.EditingState else None
 
     # -- public helpers --------------------------------------------------------------------
 
@@ -173,41 +177,24 @@ class ReportTableView(QTableView):
     def paste(self, text: str | None = None) -> bool:
         """Paste a tab/newline block at the current cell as one undo step; all or nothing."""
         text = QGuiApplication.clipboard().text() if text is None else text
-        lines = _LINE_BREAK.split(text)
-        if lines and lines[-1] == "":
-            lines.pop()
-        block = [line.split("\t") for line in lines]
-        if not block:
-            return False
+        block = split_block(text)
         start = self._model.cell_at(self.currentIndex())
-        if start is None:
+        if not block or start is None:
             return False
-        if len(block) == 1 and len(block[0]) == 1:
-            targets = self._selected_input_cells() or [start]
-            placed = [(cell, block[0][0]) for cell in targets]
-            return self._paste_cells(placed, skipped=0, outside=0)
-        covering = self._model.grid_layout.at()
-        placed: list[tuple[GridCell, str]] = []
-        skipped = outside = 0
-        for i, fields in enumerate(block):
-            for j, field in enumerate(fields):
-                pos = (start.row + i, start.col + j)
-                cell = covering.get(pos)
-                if cell is None:
-                    outside += bool(field.strip())
-                elif (cell.row, cell.col) != pos or cell.role != VALUE:
-                    continue  # labels and the inner parts of merged cells take no value
-                elif cell.computed:
-                    skipped += 1
-                else:
-                    placed.append((cell, field))
-        return self._paste_cells(placed, skipped, outside)
+        plan = plan_paste(self._model.grid_layout, start, block, self._selected_input_cells(),
+                          self._model.cell_label)
+        if plan.changes and not plan.errors:
+            try:
+                self.document.set_cells(plan.changes, "粘贴")
+            except InputError as exc:
+                plan.errors.append(str(exc))
+        self._say(plan.message())
+        return bool(plan.changes) and not plan.errors
 
     def clear_selection(self) -> None:
         """Set the selected input cells to 0 (one undo step); totals are left alone."""
-        cells = self._selected_input_cells()
-        if cells:
-            zeros: dict[CellKey, Any] = {c.key: 0 for c in cells if c.key}
+        zeros: dict[CellKey, Any] = {c.key: 0 for c in self._selected_input_cells() if c.key}
+        if zeros:
             self.document.set_cells(zeros, "清除单元格")
 
     # -- keyboard --------------------------------------------------------------------------
@@ -262,6 +249,9 @@ class ReportTableView(QTableView):
             self.copy_selection()
         elif event.matches(QKeySequence.StandardKey.Paste):
             self.paste()
+        elif event.matches(QKeySequence.StandardKey.Cut):
+            self.copy_selection()
+            self.clear_selection()
         elif event.matches(QKeySequence.StandardKey.Undo):
             if stack.canUndo():
                 self._say(f"已撤销：{stack.undoText()}")
@@ -277,7 +267,7 @@ class ReportTableView(QTableView):
                 event.ignore()  # past the last cell: let focus leave the table
                 return
         elif key in _ARROWS and not mods:
-            self._move_arrow(*_ARROWS[key])
+            self._move(_ARROWS[key])
         elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not mods & _CHORD:
             self.clear_selection()
         elif event.text() and event.text().isprintable() and not mods & _CHORD \
@@ -313,36 +303,12 @@ class ReportTableView(QTableView):
 
     def _move(self, move: str) -> bool:
         """Go to the next input cell for a move; False when there is none that way."""
-        if move.startswith("arrow_"):
-            return self._move_arrow(-1 if move == "arrow_up" else 1, 0)
-        here = self._model.cell_at(self.currentIndex())
-        pos = (here.row, here.col) if here else (-1, -1)
-        if move in ("down", "up"):
-            order, probe = self._col_major, (pos[1], pos[0])
-            keyed = [(c, r) for r, c in order]
-        else:
-            order, probe, keyed = self._row_major, pos, self._row_major
-        forward = move in ("down", "next")
-        candidates = [i for i, k in enumerate(keyed) if (k > probe if forward else k < probe)]
-        if not candidates:
+        index = self.currentIndex()
+        target = self._model.next_input(index.row(), index.column(), move)
+        if target is None:
             return False
-        target = order[candidates[0] if forward else candidates[-1]]
         self.setCurrentIndex(self._model.index(*target))
         return True
-
-    def _move_arrow(self, d_row: int, d_col: int) -> bool:
-        index = self.currentIndex()
-        here = self._model.cell_at(index)
-        covering = self._model.grid_layout.at()
-        row, col = index.row(), index.column()
-        while True:
-            row, col = row + d_row, col + d_col
-            cell = covering.get((row, col))
-            if cell is None:
-                return False
-            if cell is not here and cell.role == VALUE and not cell.computed:
-                self.setCurrentIndex(self._model.index(cell.row, cell.col))
-                return True
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -361,38 +327,7 @@ class ReportTableView(QTableView):
                 cells.append(cell)
         return cells
 
-    def _paste_cells(self, placed: list[tuple[GridCell, str]], skipped: int, outside: int) -> bool:
-        changes: dict[CellKey, Any] = {}
-        errors = []
-        for cell, field in placed:
-            key = cell.key
-            assert key is not None
-            column = self._model.table.column(key[1], key[2])
-            assert column is not None
-            try:
-                changes[key] = parse_number(field, column.kind, column.places)
-            except InputError as exc:
-                errors.append(f"{self._model.cell_label(key)}：{exc}")
-        if errors:
-            more = f"（另有 {len(errors) - 3} 处）" if len(errors) > 3 else ""
-            self._say("粘贴未完成，表格没有改动。" + "；".join(errors[:3]) + more)
-            return False
-        if not changes:
-            self._say("没有可粘贴的单元格：合计由程序自动计算")
-            return False
-        try:
-            self.document.set_cells(changes, "粘贴")
-        except InputError as exc:
-            self._say(f"粘贴未完成，表格没有改动。{exc}")
-            return False
-        notes = [f"已粘贴 {len(changes)} 个单元格"]
-        if skipped:
-            notes.append(f"{skipped} 个合计单元格由程序计算，未粘贴")
-        if outside:
-            notes.append(f"{outside} 个数据超出表格范围，未粘贴")
-        self._say("；".join(notes))
-        return True
-
+    @Slot(str)
     def _on_rejected(self, text: str) -> None:
         self._rejected = True
         self._say(text)
@@ -435,34 +370,19 @@ class ReportTableView(QTableView):
 
     def _metrics(self, cell: GridCell) -> QFontMetrics:
         font = QFont(self.font())
-        font.setBold(cell.role != VALUE and cell.role in (HEADER, "caption"))
+        font.setBold(cell.role in (HEADER, CAPTION))
         return QFontMetrics(font)
 
     def _padding(self) -> int:
         return max(10, self.fontMetrics().horizontalAdvance("国") // 2 + 4)
 
     def _natural_widths(self) -> list[int]:
-        grid = self._model.grid_layout
         em = self.fontMetrics().horizontalAdvance("国")
-        label_cols = grid.label_cols
-        chars = [0] * grid.cols
-        for cell in grid.cells:
-            if cell.colspan != 1 or cell.col >= label_cols or cell.role not in (ROW_LABEL, HEADER):
-                continue
-            length = len(cell.text)
-            if cell.rowspan == 1:
-                want = min(length, LABEL_CHARS_MAX)
-            else:  # a label spanning rows: narrow, or one character wide if the rows are tall enough
-                want = 2 if cell.rowspan >= length else min(length, GROUP_LABEL_CHARS)
-            chars[cell.col] = max(chars[cell.col], want)
-        leaf_headers = [len(c.text) for c in grid.cells if c.role == HEADER and c.colspan == 1
-                        and c.col >= label_cols]
-        value_chars = min(max([4, *((n + 1) // 2 for n in leaf_headers)]), 6)
-        digits = self.fontMetrics().horizontalAdvance("0000000")
-        pad = self._padding()
-        value_width = max(value_chars * em, digits) + pad
-        return [max(chars[c], 2) * em + pad if c < label_cols else value_width
-                for c in range(grid.cols)]
+        digits = self.fontMetrics().horizontalAdvance("0000000")  # counts up to millions fit
+        label_cols = self._model.grid_layout.label_cols
+        return [chars * em + self._padding() if c < label_cols
+                else max(chars * em, digits) + self._padding()
+                for c, chars in enumerate(self._model.width_chars())]
 
     def _stretch_values(self, widths: list[int]) -> None:
         """Let value columns use spare window width, as the printed form spans the page."""
