@@ -110,15 +110,23 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CliError("请用 --xlsx 和/或 --pdf 指定导出文件")
     report = _load(args.file)
     if args.xlsx:
-        from app.export_xlsx import export_xlsx
+        from app.export_xlsx import XlsxExportError, export_xlsx
 
-        for note in export_xlsx(report, Path(args.xlsx)) or []:
+        try:
+            notes = export_xlsx(report, Path(args.xlsx))
+        except XlsxExportError as exc:
+            raise CliError(str(exc), EXIT_PROBLEMS) from None
+        for note in notes:
             print(f"提示：{note}")
         print(f"已导出 Excel：{args.xlsx}")
     if args.pdf:
-        from app.export_pdf import export_pdf
+        from app.export_pdf import PdfExportError, export_pdf
 
-        for note in export_pdf(report, Path(args.pdf)) or []:
+        try:
+            notes = export_pdf(report, Path(args.pdf))
+        except PdfExportError as exc:
+            raise CliError(str(exc), EXIT_PROBLEMS) from None
+        for note in notes:
             print(f"提示：{note}")
         print(f"已导出 PDF：{args.pdf}")
     return EXIT_OK

@@ -136,6 +136,7 @@ def build(source: Path, face: str, out: Path, family: str, postscript: str, note
     if "CFF " in font:
         cff_to_glyf(font)
     rename(font, family, postscript, note)
+    font.recalcTimestamp = False  # keep the source's date: the same input gives the same bytes
     font.save(str(out))
     print(f"{out.name}: {out.stat().st_size / 1e6:.2f} MB, "
           f"{len(font.getBestCmap())} characters, {len(font.getGlyphOrder())} glyphs")
