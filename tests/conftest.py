@@ -7,7 +7,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 
 import ui  # noqa: E402,F401  (installs the PySide6 reference-count guard before any Qt call)
-
 from app.template_loader import available_templates  # noqa: E402
 
 

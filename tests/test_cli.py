@@ -123,3 +123,29 @@ def test_seed_copy_loads_identically(tmp_path):
     copy = tmp_path / "seed.nianbao"
     shutil.copy(SEED, copy)
     assert load_draft(copy).texts == load_draft(SEED).texts
+
+
+def test_export_then_import_through_the_command_line(tmp_path, capsys):
+    source = DATA / "drafts" / "schema-1.nianbao"
+    xlsx, pdf = tmp_path / "年报.xlsx", tmp_path / "年报.pdf"
+    code, out, _ = run(capsys, "export", str(source), "--xlsx", str(xlsx), "--pdf", str(pdf))
+    assert code == 0 and "已导出 Excel" in out and "已导出 PDF" in out
+    assert pdf.read_bytes().startswith(b"%PDF")
+    back = tmp_path / "back.nianbao"
+    code, out, _ = run(capsys, "import", str(xlsx), "-o", str(back))
+    assert code == 0, out
+    original, imported = load_draft(source), load_draft(back)
+    assert imported.values == original.values and imported.texts == original.texts
+
+
+def test_export_to_unwritable_place_is_a_message_not_a_traceback(tmp_path, capsys):
+    code, _, err = run(capsys, "export", str(SEED), "--pdf", str(tmp_path / "missing" / "x.pdf"))
+    assert code == 1 and "不存在" in err
+
+
+def test_import_of_a_non_workbook_is_refused(tmp_path, capsys):
+    fake = tmp_path / "fake.xlsx"
+    fake.write_text("not a workbook", encoding="utf-8")
+    code, _, err = run(capsys, "import", str(fake), "-o", str(tmp_path / "x.nianbao"))
+    assert code == 2 and err.strip()
+    assert not (tmp_path / "x.nianbao").exists()
