@@ -12,14 +12,17 @@ import contextlib
 import json
 import os
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
 from app.atomic_write import atomic_write_bytes
 from app.drafts import DRAFT_SUFFIX, DraftError, save_draft
+from ui.dialogs import Dialogs
 from ui.document import Document
 
 DEFAULT_DELAY_MS = 2000
@@ -85,9 +88,11 @@ class Autosaver(QObject):
     failed = Signal(str)  # a Chinese message for the status bar
 
     def __init__(self, document: Document, folder: Path, previous_path: Path | None = None,
-                 delay_ms: int = DEFAULT_DELAY_MS, parent: QObject | None = None) -> None:
+                 delay_ms: int = DEFAULT_DELAY_MS, parent: QObject | None = None,
+                 flush: Callable[[], None] | None = None) -> None:
         super().__init__(parent)
         self.document = document
+        self._flush = flush  # pages hand over typing that is still waiting for its debounce
         self.previous_path = previous_path
         session = uuid.uuid4().hex
         self.draft_path = folder / f"{session}{DRAFT_SUFFIX}"
@@ -118,6 +123,9 @@ class Autosaver(QObject):
     def save_now(self) -> bool:
         """Write the recovery files now (or remove them if nothing is unsaved)."""
         self._timer.stop()
+        if self._flush is not None:
+            self._flush()
+            self._timer.stop()  # the flush itself counts as a change; it is being saved now
         if not self.document.is_modified:
             self.discard()
             return True
@@ -191,6 +199,12 @@ def find_recoveries(folder: Path) -> list[Recovery]:
             title=str(info.get("title") or ""),
             lock=lock,
         ))
+    for stale in folder.glob("*.lock"):
+        # A session that crashed before its first autosave leaves only its lock: tidy it away.
+        if not (folder / f"{stale.stem}{DRAFT_SUFFIX}").exists():
+            orphan = _lock_for(folder, stale.stem)
+            if orphan.tryLock(0):
+                orphan.unlock()
     found.sort(key=lambda r: r.saved_at.timestamp() if r.saved_at else 0.0, reverse=True)
     return found
 
@@ -200,3 +214,27 @@ def describe_time(when: datetime | None) -> str:
     if when is None:
         return "时间不详"
     return f"{when.year}年{when.month}月{when.day}日 {when:%H:%M}"
+
+
+def offer_recoveries(recoveries: list[Recovery], dialogs: Dialogs, parent: QWidget | None,
+                     recover: Callable[[Recovery], bool]) -> bool:
+    """Ask about each recovery: 恢复 / 放弃这些修改 / 以后再说; True once one was recovered."""
+    opened = False
+    for recovery in recoveries:
+        if opened:
+            recovery.release()  # one report per window; the rest are offered next time
+            continue
+        original = str(recovery.original) if recovery.original else "（尚未保存过的新报告）"
+        answer = dialogs.choose(
+            parent, "恢复未保存的内容",
+            f"上次使用时程序意外关闭，以下报告有未保存的修改：\n\n{recovery.title or '年度报告'}\n"
+            f"文件：{original}\n自动保存于：{describe_time(recovery.saved_at)}\n\n"
+            "恢复后请检查内容并保存。原文件在您保存之前不会被改动。",
+            ["恢复", "放弃这些修改", "以后再说"])
+        if answer == 0:
+            opened = recover(recovery)
+        elif answer == 1:
+            recovery.discard()
+        else:
+            recovery.release()
+    return opened

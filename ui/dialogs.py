@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
@@ -56,13 +57,16 @@ class Dialogs:
 
     def open_file(self, parent: QWidget | None, title: str, folder: Path,
                   filters: str = DRAFT_FILTER) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(parent, title, str(folder), filters)
-        return Path(name) if name else None
+        dialog = _file_dialog(parent, title, str(folder), filters, "打开")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        return _run_file_dialog(dialog)
 
     def save_file(self, parent: QWidget | None, title: str, suggested: Path,
                   filters: str = DRAFT_FILTER) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), filters)
-        return Path(name) if name else None
+        dialog = _file_dialog(parent, title, str(suggested), filters, "保存")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix(suggested.suffix.lstrip("."))
+        return _run_file_dialog(dialog)
 
     def open_folder(self, folder: Path) -> None:
         """Show a folder in the system's file manager."""
@@ -81,14 +85,14 @@ class Dialogs:
             dialog.deleteLater()
 
     def print_preview(self, parent: QWidget | None, report: Report) -> None:
-        from ui.printing import print_preview  # written alongside the exporters; loaded on demand
+        from ui.printing import PrintServices, print_preview  # loaded on demand: QtPdf is only for printing
 
-        print_preview(parent, report)
+        print_preview(parent, report, PrintServices(self))
 
     def print_report(self, parent: QWidget | None, report: Report) -> None:
-        from ui.printing import print_report
+        from ui.printing import PrintServices, print_report
 
-        print_report(parent, report)
+        print_report(parent, report, PrintServices(self))
 
     # -- internals -----------------------------------------------------------------------------
 
@@ -105,8 +109,98 @@ class Dialogs:
         return buttons.index(clicked) if clicked in buttons else None
 
 
+def _file_dialog(parent: QWidget | None, title: str, start: str, filters: str,
+                 accept: str) -> QFileDialog:
+    dialog = QFileDialog(parent, title, start, filters)
+    # Native dialogs (Windows, UOS/Kylin desktops) speak Chinese already; Qt's own dialog, used
+    # where there is none, has a few labels qtbase_zh_CN leaves in English.
+    labels = {QFileDialog.DialogLabel.LookIn: "查找范围：", QFileDialog.DialogLabel.FileName: "文件名：",
+              QFileDialog.DialogLabel.FileType: "文件类型：", QFileDialog.DialogLabel.Accept: accept,
+              QFileDialog.DialogLabel.Reject: "取消"}
+    for label, text in labels.items():
+        dialog.setLabelText(label, text)
+    return dialog
+
+
+def _run_file_dialog(dialog: QFileDialog) -> Path | None:
+    try:
+        if dialog.exec() and dialog.selectedFiles():
+            return Path(dialog.selectedFiles()[0])
+        return None
+    finally:
+        dialog.deleteLater()
+
+
 def _role(index: int, count: int) -> QMessageBox.ButtonRole:
     # The last of several buttons is the "cancel" one, so Escape and the close box mean it.
     if count > 1 and index == count - 1:
         return QMessageBox.ButtonRole.RejectRole
     return QMessageBox.ButtonRole.AcceptRole if index == 0 else QMessageBox.ButtonRole.ActionRole
+
+
+class ScriptedDialogs(Dialogs):
+    """A service that answers from a script and records everything it was asked (tests, screenshots).
+
+    With `strict`, a question nobody scripted raises AssertionError (a test fails instead of
+    hanging); otherwise it gets the cautious answer (cancel / no file).
+
+    Attributes:
+        answers: queued answers per method name ("choose", "ask_save_changes", "open_file", …).
+        calls: (method name, text) of every call, in order.
+
+    """
+
+    def __init__(self, strict: bool = True) -> None:
+        self.strict = strict
+        self.answers: dict[str, list[Any]] = defaultdict(list)
+        self.calls: list[tuple[str, str]] = []
+
+    def answer(self, method: str, *values: Any) -> None:
+        self.answers[method].extend(values)
+
+    def texts(self, method: str) -> list[str]:
+        return [text for name, text in self.calls if name == method]
+
+    def _pop(self, method: str, text: str, cautious: Any) -> Any:
+        self.calls.append((method, text))
+        if self.answers[method]:
+            return self.answers[method].pop(0)
+        if self.strict:
+            raise AssertionError(f"unexpected {method}: {text}")
+        return cautious
+
+    def info(self, parent: QWidget | None, title: str, text: str) -> None:
+        self.calls.append(("info", text))
+
+    def warning(self, parent: QWidget | None, title: str, text: str) -> None:
+        self.calls.append(("warning", text))
+
+    def error(self, parent: QWidget | None, title: str, text: str) -> None:
+        self.calls.append(("error", text))
+
+    def choose(self, parent: QWidget | None, title: str, text: str, choices: Sequence[str],
+               default: int = 0) -> int | None:
+        return self._pop("choose", text, None)
+
+    def ask_save_changes(self, parent: QWidget | None, name: str) -> str:
+        return self._pop("ask_save_changes", name, CANCEL)
+
+    def open_file(self, parent: QWidget | None, title: str, folder: Path,
+                  filters: str = DRAFT_FILTER) -> Path | None:
+        return self._pop("open_file", title, None)
+
+    def save_file(self, parent: QWidget | None, title: str, suggested: Path,
+                  filters: str = DRAFT_FILTER) -> Path | None:
+        return self._pop("save_file", str(suggested), None)
+
+    def new_report(self, parent: QWidget | None, request: NewReportRequest) -> NewReportChoice | None:
+        return self._pop("new_report", request.title, None)
+
+    def open_folder(self, folder: Path) -> None:
+        self.calls.append(("open_folder", str(folder)))
+
+    def print_preview(self, parent: QWidget | None, report: Report) -> None:
+        self.calls.append(("print_preview", report.title))
+
+    def print_report(self, parent: QWidget | None, report: Report) -> None:
+        self.calls.append(("print_report", report.title))

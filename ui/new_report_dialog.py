@@ -1,8 +1,9 @@
-"""The 新建年报 dialog: 机关名称, 年度, the format that follows the year, and where to save."""
+"""The 新建年报 dialog (机关名称, 年度, the format following the year, where to save) and its flows."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,12 +23,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.carry_over import start_from_previous
 from app.drafts import DRAFT_SUFFIX, YEAR_RANGE
-from app.template_loader import available_templates, default_template_for
+from app.report import Report
+from app.template_loader import available_templates, default_template_for, get_template
+from ui.pages.check_page import failure_text
 from ui.user_dirs import default_draft_path, documents_dir, with_suffix
+from ui.workers import run_in_background
 
 if TYPE_CHECKING:
+    from app.import_xlsx import ImportResult
     from ui.dialogs import Dialogs
+
+XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 
 
 def default_year(today: date | None = None) -> int:
@@ -199,3 +207,78 @@ class NewReportDialog(QDialog):
                 Qt.FocusReason.OtherFocusReason)
             return
         super().accept()
+
+
+@dataclass
+class NewReport:
+    """A report to open: where to save it (None: not yet), last year's report, what to tell the clerk.
+
+    Attributes:
+        notes: points the clerk must read (shown in a box, after `message`).
+        message: a summary (a status-bar line when there are no notes).
+
+    """
+
+    report: Report
+    path: Path | None
+    previous: Report | None = None
+    previous_path: Path | None = None
+    title: str = "新建年报"
+    message: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def ask_new_report(dialogs: Dialogs, parent: QWidget | None) -> NewReport | None:
+    """新建年报: a blank report of the chosen format, or None if cancelled."""
+    choice = dialogs.new_report(parent, NewReportRequest(folder=documents_dir()))
+    if choice is None:
+        return None
+    report = Report.blank(get_template(choice.template_id), choice.organ, choice.year)
+    return NewReport(report, choice.path)
+
+
+def ask_carry_over(dialogs: Dialogs, parent: QWidget | None, folder: Path,
+                   load: Callable[[Path, str], Report | None]) -> NewReport | None:
+    """继承上年报告: pick last year's draft, confirm the new one; metadata and figures carried over."""
+    previous_path = dialogs.open_file(parent, "选择上一年度的年报草稿", folder)
+    if previous_path is None:
+        return None
+    previous = load(previous_path, "无法打开上年报告")
+    if previous is None:
+        return None
+    year = previous.year + 1
+    request = NewReportRequest(
+        title="继承上年报告", organ=previous.organ, year=year, fixed_year=True,
+        note=f"将根据“{previous.title}”创建{year}年度的报告：带入基本信息和应结转到本年的数字，"
+             "并用上年报告核对跨年度数据。", folder=documents_dir())
+    choice = dialogs.new_report(parent, request)
+    if choice is None:
+        return None
+    report, notes = start_from_previous(previous, get_template(choice.template_id))
+    report.meta["organ"] = choice.organ
+    return NewReport(report, choice.path, previous, previous_path, "继承上年报告",
+                     "已带入上年报告的基本信息和结转数据。", notes)
+
+
+def ask_workbook_import(dialogs: Dialogs, parent: QWidget | None, folder: Path,
+                        done: Callable[[NewReport], None]) -> None:
+    """从 Excel 导入: read a workbook (ours, maybe edited in Excel/WPS) off the GUI thread."""
+    path = dialogs.open_file(parent, "从 Excel 导入年报", folder, XLSX_FILTER)
+    if path is None:
+        return
+
+    def failed(exc: BaseException) -> None:
+        dialogs.error(parent, "无法导入", failure_text(exc, path, "导入"))
+
+    try:
+        from app.import_xlsx import import_xlsx
+    except ImportError as exc:
+        failed(exc)
+        return
+
+    def imported(result: ImportResult) -> None:
+        notes = [f"无法读取：{p}" for p in result.problems] + list(result.notes)
+        done(NewReport(result.report, None, title="从 Excel 导入", notes=notes,
+                       message=f"已从“{path.name}”导入，尚未保存为草稿。请逐页核对后保存。"))
+
+    run_in_background(lambda: import_xlsx(path), imported, failed)

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from app.atomic_write import atomic_write_bytes
+from app.drafts import DraftError, load_draft
+from app.report import Report
 
 MAX_RECENT = 10
 
@@ -14,6 +16,19 @@ MAX_RECENT = 10
 def _same(a: Path, b: Path) -> bool:
     # Windows paths differ in case and separators; compare them the way the file system does.
     return str(a.resolve()).casefold() == str(b.resolve()).casefold()
+
+
+def load_quietly(path: Path | None) -> tuple[Report | None, Path | None]:
+    """Last year's report remembered for a draft, or (None, None) if it is gone or changed since.
+
+    Quietly: the clerk did not ask for it just now and can simply choose it again.
+    """
+    if path is None or not path.is_file():
+        return None, None
+    try:
+        return load_draft(path), path
+    except DraftError:
+        return None, None
 
 
 class RecentFiles:

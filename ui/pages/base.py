@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QWidget
 
@@ -13,7 +13,7 @@ from app.problems import ERROR, Problem
 from app.template_model import CellKey
 from ui.dialogs import Dialogs
 from ui.document import Document
-from ui.side_list import severity_icon
+from ui.side_list import ICON_SIZE, severity_icon
 
 ERROR_COLOR = "#b3261e"
 WARNING_COLOR = "#8a5a00"
@@ -121,6 +121,10 @@ class ProblemList(QListWidget):
         self.setUniformItemSizes(False)
         self.setSelectionMode(QListWidget.SelectionMode.SingleSelection)
         self.setAccessibleName("问题列表")
+        self.setIconSize(QSize(ICON_SIZE, ICON_SIZE))
+        # A single click jumps to the problem; `itemActivated` then covers mouse and Enter, once.
+        self.setStyleSheet("QListWidget { activate-on-singleclick: 1; }"
+                           " QListWidget::item { padding: 3px 2px; }")
 
     def set_problems(self, problems: list[Problem], grouped: bool = False) -> None:
         """Fill the list; `grouped` adds a coloured heading before the errors and the warnings."""

@@ -39,16 +39,16 @@ def snapshot(report: Report) -> Report:
     return Report(report.template, dict(report.meta), dict(report.texts), dict(report.values))
 
 
-def failure_text(exc: BaseException, path: Path) -> str:
-    """A Chinese sentence for a failed export, whatever raised it."""
+def failure_text(exc: BaseException, path: Path, action: str = "导出") -> str:
+    """A Chinese sentence for a failed export or import, whatever raised it."""
     if isinstance(exc, OSError):
         return describe_os_error(exc, path)
     if isinstance(exc, ImportError):
-        return "此版本尚未包含该导出功能。"
+        return f"此版本尚未包含该{action}功能。"
     text = str(exc)
     if _CJK.search(text):
         return text
-    return f"导出时发生意外错误（{type(exc).__name__}：{text}）。请把此信息告知技术支持人员。"
+    return f"{action}时发生意外错误（{type(exc).__name__}：{text}）。请把此信息告知技术支持人员。"
 
 
 class CheckPage(Page):
@@ -70,16 +70,15 @@ class CheckPage(Page):
         font.setBold(True)
         self.summary_label.setFont(font)
         self.problem_list = ProblemList()
-        self.problem_list.itemClicked.connect(self._activate)
         self.problem_list.itemActivated.connect(self._activate)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
         for kind, (text, _suffix, _filter) in EXPORTS.items():
-            self.buttons[kind] = self._button(row, text, lambda k=kind: self.export(k))
-        self.buttons["preview"] = self._button(row, "打印预览…", lambda: self.print(preview=True))
-        self.buttons["print"] = self._button(row, "打印…", lambda: self.print(preview=False))
+            self.buttons[kind] = self._button(row, text, lambda _checked=False, k=kind: self.export(k))
+        self.buttons["preview"] = self._button(row, "打印预览…", lambda _checked=False: self.print(preview=True))
+        self.buttons["print"] = self._button(row, "打印…", lambda _checked=False: self.print(preview=False))
         row.addStretch(1)
 
         layout = QVBoxLayout(self)
@@ -152,10 +151,9 @@ class CheckPage(Page):
 
     def export(self, kind: str) -> None:
         text, suffix, filters = EXPORTS[kind]
-        action = text.rstrip("…").replace(" ", "")
+        action = text.rstrip("…")
         if not self._errors_accepted(action):
             return
-        self.commit_all()
         chosen = self.ctx.dialogs.save_file(self, text.rstrip("…"), self._suggested_path(suffix),
                                             filters)
         if chosen is None:
@@ -167,8 +165,7 @@ class CheckPage(Page):
                 from app.export_xlsx import export_xlsx
 
                 def work() -> list[str]:
-                    export_xlsx(report, path)
-                    return []
+                    return list(export_xlsx(report, path) or [])
             else:
                 from app.export_pdf import export_pdf
 
@@ -204,7 +201,6 @@ class CheckPage(Page):
         action = "打印"
         if not self._errors_accepted(action):
             return
-        self.commit_all()
         report = snapshot(self.document.report)
         try:
             if preview:
@@ -215,12 +211,6 @@ class CheckPage(Page):
             self.ctx.dialogs.error(self, action, "此版本尚未包含打印功能。")
         except Exception as exc:  # noqa: BLE001 - a printer problem must not end the program
             self.ctx.dialogs.error(self, action, failure_text(exc, Path(".")))
-
-    def commit_all(self) -> None:
-        """Pages flush their pending typing through the window before anything is exported."""
-        flush = getattr(self.window(), "commit_pages", None)
-        if callable(flush):
-            flush()
 
     def shown(self) -> None:
         self.refresh()

@@ -49,7 +49,6 @@ class TablePage(Page):
         self.problems_title = QLabel()
         self.problem_list = ProblemList()
         self.problem_list.itemActivated.connect(self._jump)
-        self.problem_list.itemClicked.connect(self._jump)
 
         top = QWidget()
         top_layout = QVBoxLayout(top)

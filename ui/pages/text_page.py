@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -29,6 +29,7 @@ from ui.pages.base import (
 )
 
 COMMIT_DELAY_MS = 400  # checks run on a pause in typing, not on every key
+MAX_PENDING_MS = 2000  # … but never later than this after the first unsaved key
 
 
 def count_characters(text: str) -> int:
@@ -52,19 +53,21 @@ class TextPage(Page):
         self.editor = QPlainTextEdit()
         self.editor.setObjectName(f"text_{section.id}")
         self.editor.setAccessibleName(section.heading)
-        self.editor.setPlainText(self.document.report.texts.get(section.id, ""))
+        self._dirty = False  # typed text not yet in the document
+        self._loading = False
         self.editor.setPlaceholderText(f"在此填写“{section.heading}”的正文。右侧是官方要求写明的内容。")
         self.editor.setTabChangesFocus(True)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(COMMIT_DELAY_MS)
         self._timer.timeout.connect(self.commit)
-        self.editor.textChanged.connect(self._typed)
+        self._pending = QElapsedTimer()
         self.count_label = QLabel()
         self.count_label.setStyleSheet(f"color: {MUTED_COLOR};")
+        self.editor.textChanged.connect(self._typed)
+        self._load_text()
         self.problems_title = QLabel()
         self.problem_list = ProblemList()
-        self.problem_list.itemClicked.connect(self._jump)
         self.problem_list.itemActivated.connect(self._jump)
 
         left = QWidget()
@@ -120,14 +123,32 @@ class TextPage(Page):
 
     def _typed(self) -> None:
         self._update_count()
-        self._timer.start()
+        if self._loading:
+            return
+        self._dirty = True
+        if not self._timer.isActive():
+            self._pending.start()
+        if self._pending.elapsed() >= MAX_PENDING_MS:
+            self.commit()  # someone typing without a pause still gets checked and autosaved
+        else:
+            self._timer.start()
 
     def _update_count(self) -> None:
         self.count_label.setText(f"已输入 {count_characters(self.editor.toPlainText())} 字")
 
     def commit(self) -> None:
+        """Hand typed text to the document (only typed text: the document may be newer)."""
         self._timer.stop()
-        self.document.set_text(self.section.id, self.editor.toPlainText())
+        if self._dirty:
+            self._dirty = False
+            self.document.set_text(self.section.id, self.editor.toPlainText())
+
+    def _load_text(self) -> None:
+        self._loading = True
+        try:
+            self.editor.setPlainText(self.document.report.texts.get(self.section.id, ""))
+        finally:
+            self._loading = False
 
     def insert_outline(self) -> None:
         outline = "\n\n".join(g.label for g in self.section.guidance)
@@ -155,4 +176,7 @@ class TextPage(Page):
             self.ctx.navigate(self.document.template.section_of_table(key[0]).id, key)
 
     def shown(self) -> None:
+        text = self.document.report.texts.get(self.section.id, "")
+        if not self._dirty and text != self.editor.toPlainText():
+            self._load_text()  # changed elsewhere (e.g. restored); the editor follows
         self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
