@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -20,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.drafts import YEAR_RANGE
-from app.numbers import CellKind, InputError, format_number, normalize_text, parse_number
+from app.meta_fields import parse_meta_value, shown_meta_value
+from app.numbers import InputError
 from app.problems import ERROR
 from app.template_loader import default_template_for
 from app.template_model import MetaField
@@ -36,54 +33,6 @@ from ui.pages.base import (
 )
 
 META_PAGE_ID = "meta"
-_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
-_PHONE = re.compile(r"^[0-9()（）+\- ]{7,30}$")
-
-
-def parse_meta_value(field: MetaField, text: str) -> Any:
-    """The value to store for what was typed into a metadata field, or raise InputError (Chinese).
-
-    Qt-free on purpose: it belongs with the draft rules in app/ and can move there unchanged.
-    """
-    stripped = text.strip()
-    if not stripped:
-        if field.required:
-            raise InputError(f"请填写{field.label}")
-        return Decimal(0) if field.kind == "amount" else ""
-    if field.kind == "year":
-        folded = normalize_text(stripped).removesuffix("年")
-        if not folded.isdigit() or not YEAR_RANGE[0] <= int(folded) <= YEAR_RANGE[1]:
-            raise InputError(f"年度应为四位数字，例如 {date.today().year - 1}")
-        return int(folded)
-    if field.kind == "amount":
-        return parse_number(stripped, CellKind.AMOUNT, field.places)
-    if field.kind == "date":
-        match = _DATE.match(normalize_text(stripped))
-        if not match:
-            raise InputError("日期请写成 2027-01-20 或 2027年1月20日 的形式")
-        try:
-            day = date(int(match[1]), int(match[2]), int(match[3]))
-        except ValueError:
-            raise InputError(f"“{stripped}”不是有效的日期") from None
-        return day.isoformat()
-    if field.kind == "phone":
-        if not _PHONE.match(stripped) or sum(ch.isdigit() for ch in stripped) < 7:
-            raise InputError("电话号码只能包含数字、空格、括号和“-”，例如 0991-1234567")
-        return stripped
-    if field.kind == "postcode":
-        folded = normalize_text(stripped)
-        if not re.fullmatch(r"\d{6}", folded):
-            raise InputError("邮政编码应为 6 位数字")
-        return folded
-    return stripped
-
-
-def shown_meta_value(value: Any) -> str:
-    if isinstance(value, Decimal):
-        return format_number(value)
-    return "" if value is None else str(value)
-
-
 class _FieldRow:
     """One field's editor and its hint/error line."""
 
