@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app.carry_over import start_from_previous
@@ -105,30 +105,30 @@ def cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _export(kind: str, target: str, export: Callable[[Report, Path], list[str]],
+            failure: type[Exception], report: Report) -> None:
+    try:
+        notes = export(report, Path(target))
+    except failure as exc:
+        raise CliError(str(exc), EXIT_PROBLEMS) from None
+    for note in notes:
+        print(f"提示：{note}")
+    print(f"已导出 {kind}：{target}")
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     if not args.xlsx and not args.pdf:
         raise CliError("请用 --xlsx 和/或 --pdf 指定导出文件")
     report = _load(args.file)
+    # Exporters are imported only when asked for: reportlab and openpyxl take time to load.
     if args.xlsx:
         from app.export_xlsx import XlsxExportError, export_xlsx
 
-        try:
-            notes = export_xlsx(report, Path(args.xlsx))
-        except XlsxExportError as exc:
-            raise CliError(str(exc), EXIT_PROBLEMS) from None
-        for note in notes:
-            print(f"提示：{note}")
-        print(f"已导出 Excel：{args.xlsx}")
+        _export("Excel", args.xlsx, export_xlsx, XlsxExportError, report)
     if args.pdf:
         from app.export_pdf import PdfExportError, export_pdf
 
-        try:
-            notes = export_pdf(report, Path(args.pdf))
-        except PdfExportError as exc:
-            raise CliError(str(exc), EXIT_PROBLEMS) from None
-        for note in notes:
-            print(f"提示：{note}")
-        print(f"已导出 PDF：{args.pdf}")
+        _export("PDF", args.pdf, export_pdf, PdfExportError, report)
     return EXIT_OK
 
 

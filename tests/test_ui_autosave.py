@@ -9,41 +9,12 @@ from PySide6.QtCore import QCoreApplication
 from app.drafts import load_draft, save_draft
 from app.report import Report
 from ui.autosave import DEFAULT_DELAY_MS, find_recoveries
-from ui.dialogs import DISCARD, ScriptedDialogs
-from ui.main_window import MainWindow
-from ui.recent_files import RecentFiles
-from ui.user_dirs import DATA_ENV, DOCUMENTS_ENV, recovery_dir
+from ui.dialogs import DISCARD
+from ui.user_dirs import recovery_dir
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 NEW = ("t3", "new", "natural")
-
-
-@pytest.fixture
-def user_dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv(DATA_ENV, str(tmp_path / "data"))
-    monkeypatch.setenv(DOCUMENTS_ENV, str(tmp_path / "docs"))
-    return tmp_path
-
-
-@pytest.fixture
-def make_window(qtbot, qapp, user_dirs):
-    made = []
-
-    def make():
-        window = MainWindow(ScriptedDialogs(), RecentFiles(user_dirs / "settings.json"),
-                            autosave_delay_ms=50)
-        window.resize(1000, 700)
-        window.show()
-        qtbot.waitExposed(window)
-        made.append(window)
-        return window
-
-    yield make
-    for window in made:
-        if shiboken6.isValid(window) and window.isVisible():
-            window.dialogs.answers["ask_save_changes"] = [DISCARD]
-            window.close()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import sys
 from decimal import Decimal
 
 import pytest
-import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication
 
@@ -14,11 +13,10 @@ import app.drafts
 from app.drafts import load_draft, report_to_dict, save_draft
 from app.report import Report
 from ui.app_setup import choose_font_family, install_translator
-from ui.dialogs import CANCEL, DISCARD, ScriptedDialogs
-from ui.main_window import MainWindow
+from ui.dialogs import CANCEL, DISCARD
 from ui.new_report_dialog import NewReportChoice
 from ui.recent_files import RecentFiles
-from ui.user_dirs import DATA_ENV, DOCUMENTS_ENV, default_draft_path, safe_file_name
+from ui.user_dirs import default_draft_path, safe_file_name
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -26,33 +24,6 @@ NEW = ("t3", "new", "natural")
 DISCLOSED = ("t3", "disclosed", "natural")
 CARRY_NEXT = ("t3", "carry_next", "natural")
 CARRIED = ("t3", "carried", "natural")
-
-
-@pytest.fixture
-def user_dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv(DATA_ENV, str(tmp_path / "data"))
-    monkeypatch.setenv(DOCUMENTS_ENV, str(tmp_path / "docs"))
-    return tmp_path
-
-
-@pytest.fixture
-def make_window(qtbot, qapp, user_dirs):
-    made = []
-
-    def make():
-        window = MainWindow(ScriptedDialogs(), RecentFiles(user_dirs / "settings.json"),
-                            autosave_delay_ms=50)
-        window.resize(1100, 760)
-        window.show()
-        qtbot.waitExposed(window)
-        made.append(window)
-        return window
-
-    yield make
-    for window in made:
-        if shiboken6.isValid(window) and window.isVisible():
-            window.dialogs.answers["ask_save_changes"] = [DISCARD]
-            window.close()
 
 
 @pytest.fixture

@@ -6,55 +6,19 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import shiboken6
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QTextBrowser
 
-from app.drafts import save_draft
 from app.report import Report
 from app.template_loader import available_templates
-from ui.dialogs import CANCEL, DISCARD, SAVE, ScriptedDialogs
-from ui.main_window import MainWindow
+from ui.dialogs import CANCEL, SAVE, ScriptedDialogs
 from ui.new_report_dialog import NewReportChoice, NewReportDialog, NewReportRequest
-from ui.recent_files import RecentFiles
-from ui.user_dirs import DATA_ENV, DOCUMENTS_ENV
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 NEW = ("t3", "new", "natural")
 DISCLOSED = ("t3", "disclosed", "natural")
-
-
-@pytest.fixture
-def user_dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv(DATA_ENV, str(tmp_path / "data"))
-    monkeypatch.setenv(DOCUMENTS_ENV, str(tmp_path / "docs"))
-    return tmp_path
-
-
-@pytest.fixture
-def make_window(qtbot, qapp, user_dirs):
-    made = []
-
-    def make(report=None, name="报告.nianbao"):
-        window = MainWindow(ScriptedDialogs(), RecentFiles(user_dirs / "settings.json"),
-                            autosave_delay_ms=50)
-        window.resize(1100, 760)
-        window.show()
-        qtbot.waitExposed(window)
-        made.append(window)
-        if report is not None:
-            path = user_dirs / name
-            save_draft(report, path)
-            assert window.open_path(path)
-        return window
-
-    yield make
-    for window in made:
-        if shiboken6.isValid(window) and window.isVisible():
-            window.dialogs.answers["ask_save_changes"] = [DISCARD]
-            window.close()
 
 
 @pytest.fixture

@@ -156,3 +156,16 @@ class ProblemList(QListWidget):
     def problem_at(self, item: QListWidgetItem) -> Problem | None:
         problem = item.data(Qt.ItemDataRole.UserRole)
         return problem if isinstance(problem, Problem) else None
+
+
+def show_section_problems(title: QLabel, problem_list: ProblemList, problems: list[Problem], scope: str,
+                          hint: str = "") -> None:
+    """Fill a page's problem list and its title line (“本表发现的问题：错误 1 项” or “本表未发现问题。”)."""
+    problem_list.set_problems(problems)
+    problem_list.setVisible(bool(problems))
+    if problems:
+        title.setText(f"{scope}发现的问题：{problem_count_text(problems)}{hint}")
+        title.setStyleSheet("")
+    else:
+        title.setText(f"{scope}未发现问题。")
+        title.setStyleSheet(f"color: {MUTED_COLOR};")

@@ -8,13 +8,12 @@ from PySide6.QtWidgets import QLabel, QListWidgetItem, QSplitter, QVBoxLayout, Q
 from app.problems import Problem
 from app.template_model import CellKey, Section
 from ui.pages.base import (
-    MUTED_COLOR,
     Page,
     PageContext,
     ProblemList,
     heading_label,
     muted_label,
-    problem_count_text,
+    show_section_problems,
 )
 from ui.table_view import ReportTableView
 
@@ -79,15 +78,8 @@ class TablePage(Page):
         self._clear_timer.start()
 
     def _refresh_problems(self) -> None:
-        problems = self.document.problems_for_section(self.page_id)
-        self.problem_list.set_problems(problems)
-        self.problem_list.setVisible(bool(problems))
-        if problems:
-            self.problems_title.setText(f"本表发现的问题：{problem_count_text(problems)}（点击可定位到单元格）")
-            self.problems_title.setStyleSheet("")
-        else:
-            self.problems_title.setText("本表未发现问题。")
-            self.problems_title.setStyleSheet(f"color: {MUTED_COLOR};")
+        show_section_problems(self.problems_title, self.problem_list,
+                              self.document.problems_for_section(self.page_id), "本表", "（点击可定位到单元格）")
 
     def _jump(self, item: QListWidgetItem) -> None:
         problem = self.problem_list.problem_at(item)

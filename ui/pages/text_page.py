@@ -25,7 +25,7 @@ from ui.pages.base import (
     ProblemList,
     heading_label,
     muted_label,
-    problem_count_text,
+    show_section_problems,
 )
 
 COMMIT_DELAY_MS = 400  # checks run on a pause in typing, not on every key
@@ -159,15 +159,8 @@ class TextPage(Page):
     # -- problems ------------------------------------------------------------------------------
 
     def _refresh_problems(self) -> None:
-        problems = self.document.problems_for_section(self.section.id)
-        self.problem_list.set_problems(problems)
-        self.problem_list.setVisible(bool(problems))
-        if problems:
-            self.problems_title.setText(f"本节发现的问题：{problem_count_text(problems)}")
-            self.problems_title.setStyleSheet("")
-        else:
-            self.problems_title.setText("本节未发现问题。")
-            self.problems_title.setStyleSheet(f"color: {MUTED_COLOR};")
+        show_section_problems(self.problems_title, self.problem_list,
+                              self.document.problems_for_section(self.section.id), "本节")
 
     def _jump(self, item: QListWidgetItem) -> None:
         problem = self.problem_list.problem_at(item)
