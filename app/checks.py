@@ -33,6 +33,7 @@ class _Equation:
     left: tuple[_Term, ...]
     right: tuple[_Term, ...]
     section: str
+    implied: bool = False  # the scope is itself a total: it can only break when another scope does
 
 
 _compiled: WeakKeyDictionary[Template, tuple[_Equation, ...]] = WeakKeyDictionary()
@@ -97,7 +98,12 @@ def _compile_equations(template: Template) -> tuple[_Equation, ...]:
                     tuple(_Term(k, t.sign, t.last, _term_label(table, k, t.last, bool(col_id))) for t, k in side)
                     for side in sides
                 )
-                out.append(_Equation(rule, where, left, right, section))
+                if col_id:
+                    implied = any(table.column(r.id, col_id) and table.is_computed(r.id, col_id)
+                                  and not r.computed for r in table.rows)
+                else:
+                    implied = table.row(row_id).computed  # type: ignore[arg-type]
+                out.append(_Equation(rule, where, left, right, section, implied))
     return tuple(out)
 
 
@@ -134,12 +140,14 @@ def _side_sum(terms: Sequence[_Term], grid: Mapping[CellKey, Number],
 
 
 def _check_equations(report: Report, grid: Mapping[CellKey, Number],
-                     last_grid: Mapping[CellKey, Number] | None) -> list[Problem]:
+                     last_grid: Mapping[CellKey, Number] | None, derived: bool) -> list[Problem]:
     problems = []
     template = report.template
     for eq in _equations(template):
         if eq.rule.cross_year and last_grid is None:
             continue
+        if derived and eq.implied:
+            continue  # totals computed here repeat their parts' problem; one message per mistake
         left = _side_sum(eq.left, grid, last_grid)
         right = _side_sum(eq.right, grid, last_grid)
         if left is None or right is None or left == right:
@@ -292,6 +300,16 @@ def _check_similarity(report: Report, rule: Rule, previous: Report | None) -> li
     return problems
 
 
+def _check_text_required(report: Report, rule: Rule) -> list[Problem]:
+    problems = []
+    for section_id in rule.params.get("sections", []):
+        if not report.texts.get(section_id, "").strip():
+            heading = report.template.section(section_id).heading
+            problems.append(Problem(rule.id, rule.severity, rule.title, rule.message.format(section=heading),
+                                    section_id))
+    return problems
+
+
 def _check_aggregate(report: Report, rule: Rule, parts: Sequence[Report]) -> list[Problem]:
     template = report.template
     expected: dict[CellKey, Number] = {}
@@ -314,10 +332,14 @@ def _check_aggregate(report: Report, rule: Rule, parts: Sequence[Report]) -> lis
 
 
 def check_grid(report: Report, grid: Mapping[CellKey, Number], previous: Report | None = None,
-               parts: Sequence[Report] | None = None) -> list[Problem]:
-    """Check a report whose cells (totals included) are given, e.g. as read from a workbook."""
+               parts: Sequence[Report] | None = None, derived: bool = False) -> list[Problem]:
+    """Check a report whose cells (totals included) are given, e.g. as read from a workbook.
+
+    `derived` says the totals in `grid` were computed from its inputs, so a total row or column
+    cannot break a rule on its own and is not reported again.
+    """
     last_grid = compute(previous.template, previous.values) if previous is not None else None
-    problems = _check_equations(report, grid, last_grid)
+    problems = _check_equations(report, grid, last_grid, derived)
     for rule in report.template.rules:
         if rule.type == "text_figures":
             problems += _check_text_figures(report, rule, grid)
@@ -329,6 +351,8 @@ def check_grid(report: Report, grid: Mapping[CellKey, Number], previous: Report 
             problems += _check_expect_zero(report, rule, grid)
         elif rule.type == "text_similarity":
             problems += _check_similarity(report, rule, previous)
+        elif rule.type == "text_required":
+            problems += _check_text_required(report, rule)
         elif rule.type == "aggregate" and parts:
             problems += _check_aggregate(report, rule, parts)
     return sort_problems(problems)
@@ -337,4 +361,4 @@ def check_grid(report: Report, grid: Mapping[CellKey, Number], previous: Report 
 def check(report: Report, previous: Report | None = None,
           parts: Sequence[Report] | None = None) -> list[Problem]:
     """Compute every total and check every rule; errors come first."""
-    return check_grid(report, report.grid(), previous, parts)
+    return check_grid(report, report.grid(), previous, parts, derived=True)

@@ -12,7 +12,7 @@ from app.numbers import CellKind, InputError, format_number, normalize_text, par
 from app.template_model import MetaField
 
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
-_PHONE = re.compile(r"^[0-9()（）+\- ]{7,30}$")
+_PHONE_CHARS = re.compile(r"^[0-9０-９()（）+\- ]{1,30}$")
 
 
 def parse_meta_value(field: MetaField, text: str) -> Any:
@@ -39,8 +39,10 @@ def parse_meta_value(field: MetaField, text: str) -> Any:
             raise InputError(f"“{stripped}”不是有效的日期") from None
         return day.isoformat()
     if field.kind == "phone":
-        if not _PHONE.match(stripped) or sum(ch.isdigit() for ch in stripped) < 7:
+        if not _PHONE_CHARS.match(stripped):
             raise InputError("电话号码只能包含数字、空格、括号和“-”，例如 0991-1234567")
+        if sum(ch.isdigit() for ch in normalize_text(stripped)) < 7:
+            raise InputError("电话号码位数太少，请连同区号填写，例如 0991-1234567")
         return stripped
     if field.kind == "postcode":
         folded = normalize_text(stripped)

@@ -31,7 +31,7 @@ RULE_ID_PATTERN = re.compile(r"^R[0-9]+[A-Z]?$")
 SEVERITIES = {"error", "warning"}
 RULE_TYPES = {
     "equation", "text_figures", "text_year", "text_mention", "aggregate", "expect_zero",
-    "text_similarity",
+    "text_similarity", "text_required",
 }
 META_KINDS = {"text", "year", "date", "phone", "postcode", "amount"}
 SECTION_KINDS = {"text", "table"}

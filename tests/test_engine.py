@@ -7,8 +7,15 @@ from app.checks import check, check_grid, text_overlap
 from app.report import Report
 
 
+FILLED_TEXTS = {"overview": "本镇认真落实政府信息公开条例。", "problems": "公开内容还不够丰富。",
+                "other": "无其他需要报告的事项。"}
+
+
 def blank(template, organ="哈图布呼镇人民政府", year=2026):
-    return Report.blank(template, organ, year)
+    """A report with every text section written (so only the rule under test speaks)."""
+    report = Report.blank(template, organ, year)
+    report.texts.update(FILLED_TEXTS)
+    return report
 
 
 def fill(report, values):
@@ -58,8 +65,8 @@ def test_r1_message_reads_like_the_issue(t2021):
     assert first.cells[0].key == ("t3", "new", "natural")
     assert first.cells[0].column_label == "自然人"
     assert first.section == "requests"
-    # the 总计 column breaks too, and nothing else
-    assert rules_of(problems) == ["R1", "R1"]
+    # the 总计 column breaks too, but that is the same mistake: reported once
+    assert rules_of(problems) == ["R1"]
 
 
 def test_r2_r3_r4_catch_totals_typed_by_hand(t2021):
@@ -144,6 +151,7 @@ def test_r8_text_against_tables(t2021, text, expected):
 def test_r8_information_fee_must_be_stated(t2021):
     report = blank(t2021)
     report.meta["info_fee"] = Decimal("30")
+    report.texts["other"] = "无其他需要报告的事项。"
     assert rules_of(check(report)) == ["R8F"]
     report.texts["other"] = "本年度未收取信息处理费。"
     assert "写有“未收取信息处理费”" in check(report)[0].message
@@ -162,6 +170,7 @@ def test_r10_township_regulations(t2021):
 def test_r11_text_copied_from_last_year(t2021):
     text = "我镇坚持以公开为常态、不公开为例外，推进行政决策、执行、管理、服务、结果五公开。"
     last = blank(t2021, year=2025)
+    last.texts["overview"] = "上一年度的总体情况另有写法，与今年不同。"
     last.texts["problems"] = text
     this = blank(t2021)
     this.texts["problems"] = text
@@ -197,3 +206,14 @@ def test_seed_draft_checks_clean():
     report = load_draft(Path(__file__).parent / "data" / "seed-2021-hatubuhu.nianbao")
     assert report.template.id == "2019"
     assert check(report) == []
+
+
+def test_r12_empty_text_sections_are_flagged(t2021):
+    report = Report.blank(t2021, "哈图布呼镇人民政府", 2026)
+    found = check(report)
+    assert rules_of(found) == ["R12", "R12", "R12"]
+    assert found[0].message == "“一、总体情况”尚未填写，发布的报告中这一节将是空白"
+    assert {p.section for p in found} == {"overview", "problems", "other"}
+    report.texts.update(FILLED_TEXTS)
+    report.texts["problems"] = "   \n  "
+    assert [p.section for p in check(report)] == ["problems"]
