@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
+from PySide6.QtCore import Qt
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 
@@ -209,3 +210,50 @@ def test_messages_go_through_the_programs_dialog_service(qapp):
     services.notes(None, ["第一节第1段有字符“😀”无法用所选字体显示"])
     assert recorder.calls == [("error", "无法打印", "打印机不可用"),
                               ("warning", "打印提示", "• 第一节第1段有字符“😀”无法用所选字体显示")]
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")  # offscreen platform notice
+def test_preview_pages_are_drawn_at_their_on_screen_resolution(qapp, qtbot, report):
+    from PySide6.QtPrintSupport import QPrintPreviewWidget
+
+    painted = []
+
+    class WidgetPreview(FakeServices):
+        def preview(self, parent, printer, paint):
+            widget = QPrintPreviewWidget(printer)
+            qtbot.addWidget(widget)
+            sharp = printing.SharpPreview(widget)
+            widget.paintRequested.connect(lambda target: sharp.paint(record(paint), target))
+            widget.resize(700, 700)
+            widget.show()
+            for zoom in (0.8, 1.5):
+                widget.setZoomFactor(zoom)
+                expected = zoom * widget.logicalDpiY() * widget.devicePixelRatioF()
+                # a shrunk 200 dpi image drops strokes: the pages are drawn again for the zoom
+                qtbot.waitUntil(lambda e=expected: painted and abs(painted[-1] - e) < 1)
+
+    def record(paint):
+        def recorded(printer, dpi=None):
+            painted.append(dpi)
+            paint(printer, dpi)
+        return recorded
+
+    printing.print_preview(None, report, WidgetPreview(None))
+    assert len(painted) >= 2
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")  # offscreen platform notice
+def test_preview_dialog_fits_the_screen(qapp, monkeypatch, report):
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+    shown = []
+
+    def fake_exec(dialog):
+        shown.append((dialog.size(), dialog.windowState(), dialog.screen().availableGeometry()))
+        return 0
+
+    monkeypatch.setattr(QPrintPreviewDialog, "exec", fake_exec)
+    printing.PrintServices().preview(None, printing.new_printer(report), lambda target, dpi=None: None)
+    size, state, available = shown[0]
+    assert size.height() <= available.height() and size.width() <= available.width()
+    assert state & Qt.WindowState.WindowMaximized  # the 800×800 test screen counts as small

@@ -4,7 +4,7 @@ import json
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 
 from app.drafts import load_draft, save_draft
 from app.report import Report
@@ -155,3 +155,22 @@ def test_a_session_of_a_dead_process_is_offered_and_bare_locks_are_tidied(user_d
     assert not (folder / "bare.lock").exists()
     found[0].discard()
     assert sorted(p.name for p in folder.iterdir()) == []
+
+
+def test_autosave_never_closes_a_cell_being_typed_in(qtbot, make_window, draft):
+    window = make_window()
+    window.open_path(draft)
+    window.wizard.go_to_page("overview")
+    window.wizard.current_page().editor.setPlainText("全年主动公开信息。")  # pending text
+    window.wizard.go_to_page("requests")
+    view = window.wizard.current_page().view
+    view.select_key(NEW)
+    qtbot.keyClicks(view, "1")
+    editor = view.editor()
+    qtbot.keyClicks(editor, "2")
+    assert window.autosaver.save_now()
+    assert view.editor() is editor  # the clerk goes on typing into the same cell
+    qtbot.keyClicks(editor, "3")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert window.document.report.value(NEW) == 123
+    assert load_draft(window.autosaver.draft_path).texts["overview"] == "全年主动公开信息。"

@@ -122,7 +122,7 @@ def test_mark_modified_until_saved(doc, qtbot):
 
 
 def test_r1_problem_appears_on_cells_and_goes(doc):
-    assert doc.problems == []
+    assert [p for p in doc.problems if p.is_error] == []
     doc.set_cells({NEW: 5})
     r1 = [p for p in doc.problems_for_cell(NEW) if p.rule == "R1"]
     assert r1 and "相差5" in r1[0].message
@@ -145,3 +145,29 @@ def test_previous_report_adds_cross_year_warning(doc, t2021, qtbot):
     assert not doc.is_modified  # attaching last year's report is not an edit
     doc.set_previous(None)
     assert not [p for p in doc.problems if p.rule == "R5"]
+
+
+def test_rejected_meta_input_is_kept_as_an_error_and_a_change(doc, qtbot):
+    doc.set_meta_text("publish_date", "2024-01-20")
+    doc.mark_saved()
+    with qtbot.waitSignal(doc.modifiedChanged, check_params_cb=lambda m: m is True):
+        message = doc.set_meta_text("publish_date", "明年一月")
+    assert message.startswith("日期请写成")
+    assert doc.report.meta["publish_date"] == "2024-01-20"  # the report keeps the valid value
+    problem = doc.problems[0]
+    assert (problem.severity, problem.section) == ("error", "meta")
+    assert "「发布日期」" in problem.message and doc.rejected_field(problem) == "publish_date"
+    assert doc.worst_severity("meta") == "error"
+    doc.mark_saved()
+    assert doc.is_modified  # saved without the rejected input: still not what is on screen
+    assert doc.rejected_notes() == ["「发布日期」填写有误，保存的是原来的值“2024-01-20”"]
+    assert doc.set_meta_text("publish_date", "2024年2月1日") is None
+    assert doc.report.meta["publish_date"] == "2024-02-01" and doc.rejected == {}
+    assert doc.worst_severity("meta") is None and doc.is_modified
+
+
+def test_retyping_the_stored_value_is_not_a_change(doc):
+    doc.set_meta_text("postcode", "833300")
+    doc.mark_saved()
+    assert doc.set_meta_text("postcode", " 833300 ") is None
+    assert not doc.is_modified

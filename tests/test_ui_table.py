@@ -3,8 +3,15 @@
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, Qt
-from PySide6.QtGui import QAction, QGuiApplication, QInputMethodEvent, QKeyEvent, QKeySequence
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QObject, QPoint, Qt
+from PySide6.QtGui import (
+    QAction,
+    QGuiApplication,
+    QInputMethodEvent,
+    QKeyEvent,
+    QKeySequence,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -18,7 +25,13 @@ from PySide6.QtWidgets import (
 from app.report import Report
 from app.template_loader import available_templates
 from ui.document import Document
-from ui.table_model import COMPUTED_COLOUR, ERROR_COLOUR, ReportTableModel
+from ui.table_model import (
+    COMPUTED_COLOUR,
+    COMPUTED_REFUSED,
+    ERROR_COLOUR,
+    HEADER_COLOUR,
+    ReportTableModel,
+)
 from ui.table_view import ReportTableView
 
 pytestmark = pytest.mark.gui
@@ -27,11 +40,14 @@ NEW = ("t3", "new", "natural")
 NEW_BUSINESS = ("t3", "new", "business")
 NEW_TOTAL = ("t3", "new", "total")
 CARRIED = ("t3", "carried", "natural")
+CARRY_NEXT = ("t3", "carry_next", "natural")
 DISCLOSED = ("t3", "disclosed", "natural")
 RESULTS_TOTAL = ("t3", "results_total", "natural")
 OTHER_ORG = ("t3", "new", "other_org")
 BG = Qt.ItemDataRole.BackgroundRole
 TIP = Qt.ItemDataRole.ToolTipRole
+CTRL = Qt.KeyboardModifier.ControlModifier
+NO_MOD = Qt.KeyboardModifier.NoModifier
 
 
 @pytest.fixture
@@ -95,7 +111,7 @@ def test_typing_updates_totals_and_r1_mark(qtbot, doc):
     assert t.model.index_of(NEW).data(TIP) is None
     assert t.model.index_of(NEW).data(BG) is None
     assert t.model.index_of(RESULTS_TOTAL).data(BG).color() == COMPUTED_COLOUR
-    assert doc.problems == []
+    assert [p for p in doc.problems if p.cells] == []  # the text sections are still empty
 
 
 @pytest.mark.parametrize(("text", "why"), [
@@ -255,6 +271,12 @@ def test_computed_cells_are_not_editable(qtbot, doc):
         assert t.view.editor() is None
         assert t.view.state() != t.view.State.EditingState
         assert not t.model.setData(index, "7")
+    event = QInputMethodEvent("", [])
+    event.setCommitString("７")  # typed through a Chinese input method
+    QApplication.sendEvent(t.view, event)
+    assert t.view.editor() is None
+    # Typing, double-clicking (twice each) and the input method all say why nothing happens.
+    assert t.messages == [COMPUTED_REFUSED] * 5
     assert doc.report.values == {} and doc.undo_stack.count() == 0
     labels = t.model.index(0, 0)
     assert not t.model.flags(labels) & Qt.ItemFlag.ItemIsEditable
@@ -360,8 +382,13 @@ def test_spans_follow_the_official_layout(qtbot, doc):
     corner = t.model.index(0, 0)
     grid = t.model.grid_layout
     assert t.view.rowSpan(0, 0) == grid.header_rows and t.view.columnSpan(0, 0) == grid.label_cols
-    assert t.view.horizontalHeader().isHidden() and t.view.verticalHeader().isHidden()
+    assert t.view.verticalHeader().isHidden()
     assert "勾稽关系" in corner.data()
+    # The header rows are drawn, merged the same way, by the frozen header above the body.
+    frozen = t.view.frozen_rows()
+    assert frozen.rowSpan(0, 0) == grid.header_rows and frozen.columnSpan(0, 0) == grid.label_cols
+    assert all(t.view.isRowHidden(r) for r in range(grid.header_rows))
+    assert not any(frozen.isRowHidden(r) for r in range(grid.header_rows))
     # A long 表三 label is readable: its row is tall enough for the wrapped text.
     long_label = next(c for c in grid.cells if c.role == "row_label" and len(c.text) > 30)
     assert t.view.rowHeight(long_label.row) > 2 * t.view.fontMetrics().height()
@@ -393,3 +420,200 @@ def test_moving_through_merged_cells_of_table_two(qtbot, doc):
     assert t.model.key_at(t.view.currentIndex()) == ("t2", "normative", "in_force")
     t.view.select_key(("t2", "fees", "fee_amount"))
     assert t.view.columnSpan(t.view.currentIndex().row(), 1) == 3
+
+
+class KeyCounter(QObject):
+    """Counts the key presses of one key that reach a widget (after the table left them)."""
+
+    def __init__(self, key):
+        super().__init__()
+        self.key, self.count = key, 0
+
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.KeyPress and event.key() == self.key:
+            self.count += 1
+        return False
+
+
+def shown_window(qtbot, doc):
+    """A main window around 表三 whose Ctrl+S, Ctrl+Q and Ctrl+PgDn note the value of NEW."""
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    fired = []
+    for text in ("Ctrl+S", "Ctrl+Q"):
+        action = QAction(text, window)
+        action.setShortcut(QKeySequence(text))
+        action.triggered.connect(lambda _=False, s=text: fired.append((s, doc.grid[NEW])))
+        window.addAction(action)
+    QShortcut(QKeySequence("Ctrl+PgDown"), window,
+              lambda: fired.append(("Ctrl+PgDown", doc.grid[NEW])))
+    messages = []
+    view = ReportTableView(doc, "t3", on_message=messages.append)
+    window.setCentralWidget(view)
+    window.resize(1000, 500)
+    with qtbot.waitActive(window):  # window shortcuts only fire in the active window
+        window.show()
+        window.activateWindow()
+    view.setFocus()
+    return window, view, fired, messages
+
+
+def start_typing(qtbot, view, key, text):
+    assert view.select_key(key)
+    qtbot.keyClicks(view, text)
+    editor = view.editor()
+    assert editor is not None and editor.text() == text
+    return editor
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+@pytest.mark.parametrize(("key", "mods", "shortcut"), [
+    (Qt.Key.Key_S, CTRL, "Ctrl+S"), (Qt.Key.Key_Q, CTRL, "Ctrl+Q"),
+    (Qt.Key.Key_PageDown, CTRL, "Ctrl+PgDown"), (Qt.Key.Key_PageDown, NO_MOD, None)])
+def test_keys_that_leave_an_edited_cell_commit_it_first(qtbot, doc, key, mods, shortcut):
+    # QA: typing 7 then Ctrl+S / PageDown crashed the program (endless key ping-pong).
+    window, view, fired, messages = shown_window(qtbot, doc)
+    editor = start_typing(qtbot, view, NEW, "7")
+    qtbot.keyClick(editor, key, mods)  # as the keyboard delivers it, shortcuts included
+    assert doc.grid[NEW] == 7 and view.editor() is None
+    assert fired == ([(shortcut, 7)] if shortcut else [])
+    if key == Qt.Key.Key_PageDown and not mods:  # and PageDown still turns the page
+        assert view.currentIndex().row() > view.model().index_of(NEW).row()
+
+    # The key event alone, without the shortcut step: to the editor, then to the view.
+    for target, text in (("editor", "8"), ("view", "9")):
+        editor = start_typing(qtbot, view, NEW, text)
+        QApplication.sendEvent(editor if target == "editor" else view,
+                               QKeyEvent(QEvent.Type.KeyPress, key, mods))
+        assert doc.grid[NEW] == int(text), target
+        assert view.editor() is None
+    assert messages == [] and window.isVisible()
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_keys_the_editor_ignores_travel_on_once(qtbot, doc):
+    window, view, fired, _ = shown_window(qtbot, doc)
+    counter = KeyCounter(Qt.Key.Key_F5)
+    window.installEventFilter(counter)
+    editor = start_typing(qtbot, view, NEW, "3")
+    QApplication.sendEvent(editor, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_F5, NO_MOD))
+    assert counter.count == 1  # reached the window, once
+    QApplication.sendEvent(view, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_F5, NO_MOD))
+    assert counter.count == 2
+    assert view.editor() is editor and editor.text() == "3"  # still typing in the cell
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert doc.grid[NEW] == 3
+
+
+def test_commit_editor_commits_or_refuses_and_closes(qtbot, doc):
+    t = Table(qtbot, doc, "t3")
+    t.view.commit_editor()  # nothing open: nothing happens
+    assert doc.undo_stack.count() == 0 and t.messages == []
+    start_typing(qtbot, t.view, NEW, "12")
+    t.view.commit_editor()
+    assert doc.grid[NEW] == 12 and t.shown(NEW_TOTAL) == "12"
+    assert t.view.editor() is None
+    assert t.model.key_at(t.view.currentIndex()) == NEW  # committing is not moving
+    assert doc.undo_stack.count() == 1
+
+    start_typing(qtbot, t.view, NEW, "1x")
+    t.view.commit_editor()
+    assert doc.grid[NEW] == 12 and doc.undo_stack.count() == 1
+    assert t.view.editor() is None
+    assert len(t.messages) == 1 and t.messages[0].startswith("表三「本年新收·自然人」")
+    assert "不是有效的数字" in t.messages[0]
+
+
+def frozen_bottom(view):
+    """The y (in view coordinates) where the frozen header rows end."""
+    frozen = view.frozen_rows()
+    return frozen.mapTo(view, QPoint(0, frozen.height())).y()
+
+
+def below_header(view, index):
+    """Whether a body cell is fully shown inside the viewport, under the frozen header."""
+    rect = view.visualRect(index)
+    top = view.viewport().mapTo(view, rect.topLeft()).y()
+    return view.viewport().rect().contains(rect) and top >= frozen_bottom(view)
+
+
+def test_header_rows_stay_in_view_when_scrolled(qtbot, doc):
+    t = Table(qtbot, doc, "t3")
+    t.view.resize(900, 400)
+    bar = t.view.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    qtbot.wait(10)
+    assert bar.value() > 0
+    header_rows = t.model.grid_layout.header_rows
+    assert t.view.rowAt(0) > header_rows + 10  # the body shows the bottom rows
+    frozen = t.view.frozen_rows()
+    assert frozen.isVisible()
+    assert frozen.geometry().height() > 0 and frozen_bottom(t.view) <= t.view.viewport().y()
+    image = t.view.grab().toImage()
+    for row, col, text in ((0, 3, "申请人情况"), (1, 3, "自然人")):
+        index = frozen.model().index(row, col)
+        assert index.data() == text
+        rect = frozen.visualRect(index)
+        assert frozen.viewport().rect().contains(rect)
+        # What the clerk sees there is the header's colour, drawn on top of the scrolled body.
+        corner = frozen.viewport().mapTo(t.view, rect.topLeft() + QPoint(3, 3))
+        assert image.pixelColor(corner) == HEADER_COLOUR
+    # Jumping to a cell at the top scrolls it into view below the header, not under it.
+    assert t.view.select_key(NEW)
+    assert below_header(t.view, t.view.currentIndex())
+    assert t.view.select_key(("t3", "carry_next", "other_org"))
+    assert below_header(t.view, t.view.currentIndex())
+
+
+def test_headerless_table_has_no_frozen_rows(qtbot, doc):
+    t = Table(qtbot, doc, "t2")
+    assert t.view.frozen_rows() is None and t.view.horizontalHeader().isHidden()
+    assert not t.view.isRowHidden(0)
+
+
+def test_moves_scroll_to_the_new_cell(qtbot, doc):
+    t = Table(qtbot, doc, "t3")
+    t.view.resize(900, 300)
+    t.view.select_key(CARRY_NEXT)
+    assert t.view.verticalScrollBar().value() > 0
+    t.type_into(CARRY_NEXT, "4")  # Enter on the last row: on to row 一 of the next column
+    assert t.model.key_at(t.view.currentIndex()) == NEW_BUSINESS
+    assert below_header(t.view, t.view.currentIndex())
+    t.view.select_key(("t3", "carry_next", "business"))
+    qtbot.keyClick(t.view, Qt.Key.Key_Return)
+    assert t.model.key_at(t.view.currentIndex()) == ("t3", "new", "research")
+    assert below_header(t.view, t.view.currentIndex())
+    qtbot.keyClick(t.view, Qt.Key.Key_Backtab)  # back along the rows, then up by Shift+Enter
+    qtbot.keyClick(t.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert t.model.key_at(t.view.currentIndex()) == ("t3", "carry_next", "natural")
+    assert below_header(t.view, t.view.currentIndex())
+
+
+def test_header_rows_scroll_with_the_body_when_the_view_is_very_short(qtbot, doc):
+    # A small screen at 150%: a frozen header would leave no room for a single row to type in.
+    t = Table(qtbot, doc, "t3")
+    header_rows = t.model.grid_layout.header_rows
+    frozen = t.view.frozen_rows()
+    header_height = sum(frozen.rowHeight(r) for r in range(header_rows))
+    assert header_height > 50
+    t.view.resize(900, header_height + 40)
+    qtbot.waitUntil(lambda: not frozen.isVisible())
+    assert not any(t.view.isRowHidden(r) for r in range(header_rows))
+    assert t.view.rowAt(0) == 0  # the header rows are back at the top of the body
+    t.view.resize(900, 500)
+    qtbot.waitUntil(frozen.isVisible)
+    assert all(t.view.isRowHidden(r) for r in range(header_rows))
+    assert t.view.select_key(CARRY_NEXT) and below_header(t.view, t.view.currentIndex())
+
+
+def test_frozen_header_follows_horizontal_scrolling(qtbot, doc):
+    t = Table(qtbot, doc, "t4")  # 表四 is wider than a small window
+    t.view.resize(500, 300)
+    bar = t.view.horizontalScrollBar()
+    bar.setValue(bar.maximum())
+    assert bar.value() > 0
+    frozen = t.view.frozen_rows()
+    assert frozen.isVisible() and frozen.horizontalScrollBar().value() == bar.value()
+    last = t.model.columnCount() - 1  # the header's columns line up with the body's
+    assert frozen.columnViewportPosition(last) == t.view.columnViewportPosition(last)
+    assert frozen.columnWidth(last) == t.view.columnWidth(last)

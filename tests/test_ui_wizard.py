@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QTextBrowser
 
 from app.report import Report
 from app.template_loader import available_templates
-from ui.dialogs import CANCEL, SAVE, ScriptedDialogs
+from ui.dialogs import CANCEL, DISCARD, SAVE, ScriptedDialogs
 from ui.new_report_dialog import NewReportChoice, NewReportDialog, NewReportRequest
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -40,6 +40,13 @@ def type_cell(qtbot, page, key, text):
     assert editor is not None
     qtbot.keyClicks(editor, text[1:])
     qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+
+def fill_texts(document):
+    """Write every text section (empty ones are reported as warnings)."""
+    for section in document.template.sections:
+        if section.kind == "text":
+            document.set_text(section.id, f"{section.heading}的内容。")
 
 
 def click_item(qtbot, list_widget, item):
@@ -103,7 +110,7 @@ def test_side_list_states_follow_the_problems(qtbot, make_window, blank):
     type_cell(qtbot, wizard.current_page(), NEW, "3")  # 3 new requests, no results: R1 error
     assert wizard.side.state(row) == "error"
     assert wizard.side.state(wizard.index_of("check")) == "error"
-    assert "错误 2 项" in wizard.side.item(row).toolTip()
+    assert "错误 1 项" in wizard.side.item(row).toolTip()
     type_cell(qtbot, wizard.current_page(), DISCLOSED, "3")
     assert wizard.side.state(row) is None
     overview_row = wizard.index_of("overview")
@@ -143,8 +150,8 @@ def test_text_page_counts_and_lists_warnings_while_typing(qtbot, make_window, bl
     type_text(page.editor, "2023年 全年收到申请")
     assert page.count_label.text() == "已输入 11 字"
     type_text(page.editor, "5件。")
-    qtbot.waitUntil(lambda: page.problem_list.count() == 1)
-    assert "5件" in page.problem_list.item(0).text() and page.problem_list.isVisible()
+    qtbot.waitUntil(lambda: "5件" in page.problem_list.item(0).text())
+    assert page.problem_list.count() == 1 and page.problem_list.isVisible()
     assert page.problems_title.text() == "本节发现的问题：提示 1 项"
     # The guidance of the official notice stands beside the editor.
     browser = page.findChild(QTextBrowser, "guidance_overview")
@@ -154,13 +161,14 @@ def test_text_page_counts_and_lists_warnings_while_typing(qtbot, make_window, bl
 def test_check_page_lists_errors_first_and_jumps_to_the_cell(qtbot, make_window, blank):
     window = make_window(blank)
     wizard = window.wizard
+    fill_texts(window.document)
     window.document.set_cells({NEW: 4})
     window.document.set_text("overview", "2023年全年收到政府信息公开申请5件。")
     wizard.go_to_page("check")
     check = wizard.current_page()
-    assert check.summary_label.text() == "错误 2 项，提示 1 项"
+    assert check.summary_label.text() == "错误 1 项，提示 1 项"
     problems = check.problem_list.problems()
-    assert [p.severity for p in problems] == ["error", "error", "warning"]
+    assert [p.severity for p in problems] == ["error", "warning"]
     first = next(check.problem_list.item(i) for i in range(check.problem_list.count())
                  if check.problem_list.problem_at(check.problem_list.item(i)) is problems[0])
     click_item(qtbot, check.problem_list, first)
@@ -184,6 +192,7 @@ def test_check_page_text_problem_opens_its_page(qtbot, make_window, blank):
 
 def test_check_page_without_problems_says_so(make_window, blank):
     window = make_window(blank)
+    fill_texts(window.document)
     window.wizard.go_to_page("check")
     assert window.wizard.current_page().summary_label.text() == "未发现问题"
 
@@ -300,7 +309,7 @@ def test_export_asks_when_errors_exist_then_runs_in_background(qtbot, make_windo
     dialogs = window.dialogs
     dialogs.answer("choose", 1)  # “返回更正”
     check.buttons["xlsx"].click()
-    assert "还有 2 项错误" in dialogs.texts("choose")[0] and fake_exporters == []
+    assert "还有 1 项错误" in dialogs.texts("choose")[0] and fake_exporters == []
     target = user_dirs / "导出.xlsx"
     dialogs.answer("choose", 0, 0)  # “仍要导出”, then “打开所在文件夹”
     dialogs.answer("save_file", target)
@@ -364,3 +373,99 @@ def test_a_text_warning_about_a_figure_jumps_to_its_table_cell(qtbot, make_windo
     requests = window.wizard.current_page()
     assert requests.page_id == "requests"
     assert requests.view.model().key_at(requests.view.currentIndex()) == problem.cells[0].key
+
+
+def test_pdf_export_asks_when_basic_information_is_wrong(qtbot, make_window, blank, user_dirs,
+                                                        fake_exporters):
+    window = make_window(blank)
+    fill_texts(window.document)
+    window.wizard.page("meta").rows["publish_date"].edit.setText("明年一月")
+    window.wizard.go_to_page("check")
+    check = window.wizard.current_page()
+    assert check.summary_label.text() == "错误 1 项"
+    window.dialogs.answer("choose", 1)  # “返回更正”
+    check.buttons["pdf"].click()
+    question = window.dialogs.texts("choose")[0]
+    assert "还有 1 项错误" in question and "「发布日期」" in question and "仍要继续吗" in question
+    assert window.dialogs.icons == ["caution"] and window.dialogs.texts("save_file") == []
+
+
+def test_file_menu_exports_and_prints_like_the_check_page(qtbot, make_window, blank, user_dirs,
+                                                          fake_exporters):
+    window = make_window(blank)
+    fill_texts(window.document)
+    titles = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
+    assert {"导出 Excel…", "导出 PDF…", "打印预览…", "打印…"} <= set(titles)
+    window.preview_action.trigger()  # from 基本信息: no need to go to 检查与导出 first
+    assert window.dialogs.texts("print_preview") == ["某某镇人民政府2023年政府信息公开工作年度报告"]
+    window.dialogs.answer("save_file", user_dirs / "表.xlsx")
+    window.dialogs.answer("choose", 1)  # “关闭” after the export
+    window.export_xlsx_action.trigger()
+    qtbot.waitUntil(lambda: window.dialogs.texts("choose") != [])
+    assert fake_exporters[0][1] == user_dirs / "表.xlsx"
+    assert window.dialogs.icons == ["information"]  # 导出完成 is news, not a question
+    window.dialogs.answer("ask_save_changes", DISCARD)
+    window.request_close_report()
+    assert not window.export_pdf_action.isEnabled() and not window.print_action.isEnabled()
+
+
+def test_enter_in_a_basic_information_field_moves_to_the_next(qtbot, make_window, blank):
+    window = make_window(blank)
+    meta = window.wizard.current_page()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    meta.rows["organ"].edit.setFocus()
+    qtbot.keyClick(meta.rows["organ"].edit, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is meta.rows["year"].edit
+    qtbot.keyClick(meta.rows["year"].edit, Qt.Key.Key_Enter)
+    assert QApplication.focusWidget() is meta.rows["publish_date"].edit
+    assert window.wizard.current_page() is meta
+
+
+def test_meta_hints_are_placeholders_and_only_errors_show_below(make_window, blank):
+    window = make_window(blank)
+    row = window.wizard.current_page().rows["publish_date"]
+    assert row.edit.placeholderText() == "例如：2027-01-20" and not row.note.isVisible()
+    row.edit.setText("明年")
+    assert row.note.isVisible() and row.note.text().startswith("日期请写成")
+
+
+@pytest.mark.parametrize(("before", "cursor_at", "expected_start"), [
+    ("申请均已按时办结。", 9, "申请均已按时办结。\n（一）主动公开"),
+    ("申请均已按时办结。\n第二段。", 3, "申请均已按时办结。\n（一）主动公开"),  # never splits a sentence
+    ("第一段。\n", 5, "第一段。\n（一）主动公开"),
+    ("", 0, "（一）主动公开"),
+])
+def test_insert_headings_starts_on_a_line_of_its_own(make_window, blank, before, cursor_at,
+                                                     expected_start):
+    window = make_window(blank)
+    window.wizard.go_to_page("overview")
+    page = window.wizard.current_page()
+    page.editor.setPlainText(before)
+    cursor = page.editor.textCursor()
+    cursor.setPosition(cursor_at)
+    page.editor.setTextCursor(cursor)
+    page.insert_outline()
+    assert page.editor.toPlainText().startswith(expected_start)
+    assert "（五）监督保障\n" in page.editor.toPlainText()
+
+
+def test_problem_list_under_a_table_has_room_for_several_problems(qtbot, make_window, blank):
+    window = make_window(blank)
+    window.document.set_cells({NEW: 4, ("t3", "carried", "business"): 2, ("t3", "new", "other_org"): 1})
+    window.wizard.go_to_page("requests")
+    page = window.wizard.current_page()
+    problems = page.problem_list
+    qtbot.waitUntil(lambda: problems.isVisible())
+    assert problems.count() == 3
+    last = problems.visualItemRect(problems.item(2))
+    assert last.bottom() <= problems.viewport().height()  # all three readable without scrolling
+
+
+def test_empty_recent_list_message_sits_under_its_heading(qtbot, make_window):
+    window = make_window()
+    start = window.start_screen
+    assert start.empty_label.isVisible()
+    label_top = start.empty_label.mapTo(start, start.empty_label.rect().topLeft()).y()
+    button_top = start.buttons["new"].mapTo(start, start.buttons["new"].rect().topLeft()).y()
+    assert label_top <= button_top + start.buttons["new"].height()

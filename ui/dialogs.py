@@ -16,9 +16,17 @@ if TYPE_CHECKING:
     from ui.new_report_dialog import NewReportChoice, NewReportRequest
 
 DRAFT_FILTER = "年报草稿 (*.nianbao)"
+BACKUP_FILTER = "备份文件 (*.nianbao.bak)"
+OPEN_DRAFT_FILTERS = f"{DRAFT_FILTER};;{BACKUP_FILTER}"  # the damaged-file message points to .bak
 SAVE = "save"
 DISCARD = "discard"
 CANCEL = "cancel"
+# The icon of a question box: a real question, news that offers a follow-up, or a caution.
+QUESTION = "question"
+INFORMATION = "information"
+CAUTION = "caution"
+_ICONS = {QUESTION: QMessageBox.Icon.Question, INFORMATION: QMessageBox.Icon.Information,
+          CAUTION: QMessageBox.Icon.Warning}
 
 
 class Dialogs:
@@ -38,19 +46,20 @@ class Dialogs:
     # -- questions -----------------------------------------------------------------------------
 
     def choose(self, parent: QWidget | None, title: str, text: str, choices: Sequence[str],
-               default: int = 0) -> int | None:
+               default: int = 0, icon: str = QUESTION) -> int | None:
         """Ask with one button per choice; the index chosen, or None if the box was closed."""
-        return self._box(parent, QMessageBox.Icon.Question, title, text, choices, default)
+        return self._box(parent, _ICONS[icon], title, text, choices, default)
 
     def confirm(self, parent: QWidget | None, title: str, text: str, yes: str = "确定",
-                no: str = "取消") -> bool:
-        return self.choose(parent, title, text, [yes, no]) == 0
+                no: str = "取消", icon: str = QUESTION) -> bool:
+        return self.choose(parent, title, text, [yes, no], icon=icon) == 0
 
     def ask_save_changes(self, parent: QWidget | None, name: str) -> str:
         """保存 / 不保存 / 取消 for a document with unsaved changes; returns SAVE, DISCARD or CANCEL."""
+        # Alt+S / Alt+N as in other Windows programs; Escape is 取消.
         answer = self._box(parent, QMessageBox.Icon.Warning, "保存修改",
                            f"“{name}”有尚未保存的修改。\n\n是否在关闭前保存？",
-                           ["保存", "不保存", "取消"], 0)
+                           ["保存(&S)", "不保存(&N)", "取消"], 0)
         return {0: SAVE, 1: DISCARD}.get(answer if answer is not None else -1, CANCEL)
 
     # -- files ---------------------------------------------------------------------------------
@@ -147,6 +156,8 @@ class ScriptedDialogs(Dialogs):
     Attributes:
         answers: queued answers per method name ("choose", "ask_save_changes", "open_file", …).
         calls: (method name, text) of every call, in order.
+        icons: the icon of every `choose` question, in order.
+        filters: the file type filters of every `open_file`, in order.
 
     """
 
@@ -154,6 +165,8 @@ class ScriptedDialogs(Dialogs):
         self.strict = strict
         self.answers: dict[str, list[Any]] = defaultdict(list)
         self.calls: list[tuple[str, str]] = []
+        self.icons: list[str] = []
+        self.filters: list[str] = []
 
     def answer(self, method: str, *values: Any) -> None:
         self.answers[method].extend(values)
@@ -179,7 +192,8 @@ class ScriptedDialogs(Dialogs):
         self.calls.append(("error", text))
 
     def choose(self, parent: QWidget | None, title: str, text: str, choices: Sequence[str],
-               default: int = 0) -> int | None:
+               default: int = 0, icon: str = QUESTION) -> int | None:
+        self.icons.append(icon)
         return self._pop("choose", text, None)
 
     def ask_save_changes(self, parent: QWidget | None, name: str) -> str:
@@ -187,6 +201,7 @@ class ScriptedDialogs(Dialogs):
 
     def open_file(self, parent: QWidget | None, title: str, folder: Path,
                   filters: str = DRAFT_FILTER) -> Path | None:
+        self.filters.append(filters)
         return self._pop("open_file", title, None)
 
     def save_file(self, parent: QWidget | None, title: str, suggested: Path,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -10,11 +11,23 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from app.checks import check
+from app.meta_fields import parse_meta_value, shown_meta_value
 from app.numbers import InputError, Number
 from app.problems import ERROR, WARNING, Problem
 from app.report import Report
 from app.template_model import CellKey, Template
 from ui.cell_commands import SetCellsCommand
+
+META_SECTION = "meta"  # the section id of the 基本信息 page in problems
+META_RULE = "输入"
+
+
+@dataclass(frozen=True)
+class RejectedInput:
+    """What was typed into a metadata field and not accepted, with the reason in Chinese."""
+
+    text: str
+    message: str
 
 
 class Document(QObject):
@@ -23,10 +36,14 @@ class Document(QObject):
     Attributes:
         report: the report being edited (cells change only through `set_cells` or undo/redo).
         path: the draft file it was loaded from / saved to, or None for a new report.
+        backup_of: for a report opened from a `.bak` backup, the draft it backs up (path is None:
+            saving asks where, suggesting this file).
         previous: last year's report, for the cross-year checks, or None.
         undo_stack: the undo history of cell edits.
         grid: every cell value including totals, recomputed after each change.
         problems: the findings of the checks for the current content, errors first.
+        rejected: field id → typed metadata input that was not accepted; the report keeps the
+            field's previous value, the input stays on screen and counts as an error and a change.
 
     """
 
@@ -37,10 +54,11 @@ class Document(QObject):
     pathChanged = Signal()  # noqa: N815
 
     def __init__(self, report: Report, path: Path | None = None, previous: Report | None = None,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, backup_of: Path | None = None) -> None:
         super().__init__(parent)
         self.report = report
         self.path = path
+        self.backup_of = backup_of
         self.previous = previous
         self.undo_stack = QUndoStack(self)
         self._other_dirty = False  # texts/meta changed since the last save (not on the undo stack)
@@ -48,6 +66,8 @@ class Document(QObject):
         self._table_keys = {tid: frozenset(t.keys()) for tid, t in report.template.tables.items()}
         self.grid: dict[CellKey, Number] = report.grid()
         self.problems: list[Problem] = []
+        self.rejected: dict[str, RejectedInput] = {}
+        self._rejected_problems: dict[Problem, str] = {}
         self._by_cell: dict[CellKey, list[Problem]] = {}
         self._recheck()
         self.undo_stack.cleanChanged.connect(self._update_modified)
@@ -60,7 +80,8 @@ class Document(QObject):
 
     @property
     def is_modified(self) -> bool:
-        return self._other_dirty or not self.undo_stack.isClean()
+        # Rejected input is on screen but not in the file, so it is a change until corrected.
+        return self._other_dirty or bool(self.rejected) or not self.undo_stack.isClean()
 
     def mark_saved(self, path: Path | None = None) -> None:
         """Record that the current content is what is on disk (at `path` if given)."""
@@ -131,6 +152,45 @@ class Document(QObject):
         self.report.meta[field_id] = value
         self._content_changed()
 
+    def set_meta_text(self, field_id: str, text: str) -> str | None:
+        """Take what was typed into a metadata field; the Chinese message if it is not accepted.
+
+        An accepted value goes into the report; a rejected one is kept in `rejected` (the report
+        keeps the previous value) so it is listed as an error and is not silently dropped.
+        """
+        field = self.template.meta_field(field_id)
+        try:
+            value = parse_meta_value(field, text)
+        except InputError as exc:
+            rejected = RejectedInput(text, str(exc))
+            if self.rejected.get(field_id) != rejected:
+                self.rejected[field_id] = rejected
+                self._content_changed()
+            return rejected.message
+        cleared = self.rejected.pop(field_id, None) is not None
+        meta = self.report.meta
+        if not cleared and field_id in meta and meta[field_id] == value \
+                and type(meta[field_id]) is type(value):
+            return None
+        meta[field_id] = value
+        self._content_changed()  # also when only the error went: the problems changed
+        return None
+
+    def rejected_notes(self) -> list[str]:
+        """One sentence per rejected field saying what the file keeps instead, for the save message."""
+        notes = []
+        for field in self.template.meta:
+            if field.id not in self.rejected:
+                continue
+            kept = shown_meta_value(self.report.meta.get(field.id))
+            notes.append(f"「{field.label}」填写有误，保存的是原来的值"
+                         + (f"“{kept}”" if kept else "（空）"))
+        return notes
+
+    def rejected_field(self, problem: Problem) -> str | None:
+        """The metadata field a rejected-input problem is about, if it is one."""
+        return self._rejected_problems.get(problem)
+
     # -- problems --------------------------------------------------------------------------
 
     def problems_for_cell(self, key: CellKey) -> list[Problem]:
@@ -154,8 +214,23 @@ class Document(QObject):
         self.changed.emit()
         self._update_modified()
 
+    def _rejected_input_problems(self) -> list[Problem]:
+        found = {}
+        for field in self.template.meta:  # in the order of the form
+            rejected = self.rejected.get(field.id)
+            if rejected is None:
+                continue
+            typed = rejected.text.strip()
+            message = f"基本信息「{field.label}」：{rejected.message}"
+            if typed:
+                message += f"（填写的“{typed}”未被采用）"
+            found[Problem(META_RULE, ERROR, "基本信息填写有误", message, META_SECTION)] = field.id
+        self._rejected_problems = found
+        return list(found)
+
     def _recheck(self) -> None:
-        problems = check(self.report, self.previous)
+        # 基本信息 comes first in the report, so its errors lead the list.
+        problems = self._rejected_input_problems() + check(self.report, self.previous)
         if problems == self.problems:
             return
         self.problems = problems

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QStyle, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 
-from app.drafts import DRAFT_SUFFIX, DraftError, load_draft, save_draft
+from app.drafts import DRAFT_SUFFIX, DraftError, load_draft
 from app.report import Report
 from app.template_model import CellKey
 from ui.autosave import (
@@ -19,8 +19,9 @@ from ui.autosave import (
     find_recoveries,
     offer_recoveries,
 )
-from ui.dialogs import CANCEL, SAVE, Dialogs
+from ui.dialogs import CANCEL, OPEN_DRAFT_FILTERS, SAVE, Dialogs
 from ui.document import Document
+from ui.file_actions import ask_previous_report, backed_up_draft, is_draft_name, write_draft
 from ui.new_report_dialog import (
     NewReport,
     ask_carry_over,
@@ -29,11 +30,15 @@ from ui.new_report_dialog import (
 )
 from ui.pages import WizardView
 from ui.pages.base import PageContext
+from ui.pages.check_page import CHECK_PAGE_ID, CheckPage
 from ui.recent_files import RecentFiles, load_quietly
 from ui.start_screen import StartScreen
 from ui.user_dirs import default_draft_path, documents_dir, recovery_dir, settings_path, with_suffix
+from ui.window_geometry import Placement, WindowState, load_state, place, save_state
+from ui.window_menus import build_menus, update_actions
 
 APP_TITLE = "年报助手"
+PREFERRED_SIZE = QSize(1200, 800)
 
 
 class MainWindow(QMainWindow):
@@ -67,76 +72,33 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.central)
         self.autosave_label = QLabel()
         self.statusBar().addPermanentWidget(self.autosave_label)
-        self._build_menus()
+        build_menus(self)
         self.setAcceptDrops(True)
-        self.resize(1200, 800)
+        self._placement = self._place()
         self.show_start()
 
     # -- menus -----------------------------------------------------------------------------------
 
-    def _action(self, text: str, slot: object, shortcut: QKeySequence | str | None = None,
-                icon: QStyle.StandardPixmap | None = None) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if icon is not None:
-            action.setIcon(self.style().standardIcon(icon))
-        action.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
-        return action
-
-    def _build_menus(self) -> None:
-        sp = QStyle.StandardPixmap
-        self.new_action = self._action("新建年报…", self.request_new, "Ctrl+N", sp.SP_FileIcon)
-        self.open_action = self._action("打开草稿…", self.request_open, "Ctrl+O",
-                                        sp.SP_DialogOpenButton)
-        self.carry_action = self._action("继承上年报告…", self.request_carry_over)
-        self.import_action = self._action("从 Excel 导入…", self.request_import_xlsx)
-        self.save_action = self._action("保存", self.save, "Ctrl+S", sp.SP_DialogSaveButton)
-        self.save_as_action = self._action("另存为…", self.save_as, "Ctrl+Shift+S")
-        self.previous_action = self._action("导入上年报告用于核对…", self.choose_previous, None,
-                                            sp.SP_FileDialogContentsView)
-        self.close_action = self._action("关闭报告", self.request_close_report, "Ctrl+W")
-        self.quit_action = self._action("退出", self.close, "Ctrl+Q")
-        self.undo_action = self._action("撤销表格修改", self._undo, "Ctrl+Z")
-        self.redo_action = self._action("重做表格修改", self._redo)
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
-        file_menu = self.menuBar().addMenu("文件(&F)")
-        for action in (self.new_action, self.open_action, self.carry_action, self.import_action, None,
-                       self.save_action, self.save_as_action, None, self.previous_action, None,
-                       self.close_action, self.quit_action):
-            file_menu.addSeparator() if action is None else file_menu.addAction(action)
-        edit_menu = self.menuBar().addMenu("编辑(&E)")
-        edit_menu.addAction(self.undo_action)
-        edit_menu.addAction(self.redo_action)
-        help_menu = self.menuBar().addMenu("帮助(&H)")
-        help_menu.addAction(self._action("关于年报助手", self._about))
-        toolbar = self.addToolBar("常用")
-        toolbar.setObjectName("mainToolbar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for action in (self.new_action, self.open_action, self.save_action, self.previous_action):
-            toolbar.addAction(action)
-
     def _update_actions(self) -> None:
-        has_doc = self.document is not None
-        for action in (self.save_action, self.save_as_action, self.previous_action,
-                       self.close_action):
-            action.setEnabled(has_doc)
-        # The undo stack holds table edits; text and form fields keep their own Ctrl+Z.
-        on_table = self.wizard is not None and hasattr(self.wizard.current_page(), "view")
-        stack = self.document.undo_stack if self.document is not None and on_table else None
-        self.undo_action.setEnabled(bool(stack and stack.canUndo()))
-        self.redo_action.setEnabled(bool(stack and stack.canRedo()))
+        update_actions(self)
 
-    def _undo(self) -> None:
+    def undo(self) -> None:
         if self.document is not None:
             self.document.undo_stack.undo()
 
-    def _redo(self) -> None:
+    def redo(self) -> None:
         if self.document is not None:
             self.document.undo_stack.redo()
 
-    def _about(self) -> None:
+    def run_output(self, kind: str) -> None:
+        """导出 Excel/PDF, 打印预览, 打印 from the 文件 menu: the same as the buttons of 检查与导出."""
+        if self.wizard is None:
+            return
+        check = self.wizard.page(CHECK_PAGE_ID)
+        assert isinstance(check, CheckPage)
+        check.run(kind)
+
+    def about(self) -> None:
         from app import __version__
 
         self.dialogs.info(self, "关于年报助手",
@@ -146,9 +108,12 @@ class MainWindow(QMainWindow):
     # -- title -----------------------------------------------------------------------------------
 
     def display_name(self) -> str:
-        if self.document is None:
+        document = self.document
+        if document is None:
             return ""
-        return self.document.path.name if self.document.path else "未命名"
+        if document.path is not None:
+            return document.path.name
+        return f"{document.backup_of.name}（备份）" if document.backup_of else "未命名"
 
     def _update_title(self) -> None:
         if self.document is None:
@@ -192,9 +157,12 @@ class MainWindow(QMainWindow):
         document.modifiedChanged.connect(self._update_title)
         document.pathChanged.connect(self._update_title)
         document.undo_stack.indexChanged.connect(self._update_actions)
+        document.changed.connect(self.statusBar().clearMessage)  # “已保存到…” is stale after an edit
         self.wizard.currentChanged.connect(self._update_actions)
-        self.autosaver = Autosaver(document, recovery_dir(), previous_path,
-                                   self.autosave_delay_ms, self, flush=self.wizard.commit)
+        wizard = self.wizard
+        # The autosave takes in pending text but leaves a cell being typed in open.
+        self.autosaver = Autosaver(document, recovery_dir(), previous_path, self.autosave_delay_ms,
+                                   self, flush=lambda: wizard.commit(keep_editing=True))
         self.autosaver.saved.connect(self._autosaved)
         self.autosaver.failed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self._update_title()
@@ -225,11 +193,20 @@ class MainWindow(QMainWindow):
             return None
 
     def open_path(self, path: Path) -> bool:
-        """Open a draft (after the caller asked about unsaved changes); False if it failed."""
+        """Open a draft (after the caller asked about unsaved changes); False if it failed.
+
+        A `.nianbao.bak` backup opens like a new report derived from its draft: saving asks where
+        (suggesting the draft's name), so the backup itself is never overwritten or listed as recent.
+        """
         report = self._load(path, "无法打开草稿")
         if report is None:
             return False
-        previous, previous_path = load_quietly(self.recent.previous_for(path))
+        original = backed_up_draft(path)
+        previous, previous_path = load_quietly(self.recent.previous_for(original or path))
+        if original is not None:
+            self.set_document(Document(report, None, previous, backup_of=original), previous_path)
+            self.statusBar().showMessage(f"已打开备份“{path.name}”。保存时请选择保存位置。", 15_000)
+            return True
         self.set_document(Document(report, path, previous), previous_path)
         self.recent.add(path)
         self.recent.set_last_folder(path.parent)
@@ -240,7 +217,7 @@ class MainWindow(QMainWindow):
     def request_open(self) -> None:
         if not self.maybe_save():
             return
-        path = self.dialogs.open_file(self, "打开年报草稿", self._folder())
+        path = self.dialogs.open_file(self, "打开年报草稿", self._folder(), OPEN_DRAFT_FILTERS)
         if path is not None:
             self.open_path(path)
 
@@ -301,28 +278,18 @@ class MainWindow(QMainWindow):
         if self.document is None:
             return False
         report = self.document.report
-        suggested = self.document.path or default_draft_path(report.template, report.organ,
-                                                             report.year, self._folder())
+        suggested = self.document.path or self.document.backup_of or default_draft_path(
+            report.template, report.organ, report.year, self._folder())
         chosen = self.dialogs.save_file(self, "另存为", suggested)
         return chosen is not None and self._write(with_suffix(chosen, DRAFT_SUFFIX))
 
     def _write(self, path: Path) -> bool:
-        """Save the draft; on failure say why and keep everything as modified in the program."""
-        document = self.document
-        assert document is not None
+        """Save the draft (pending input included); on failure nothing is lost in the program."""
+        assert self.document is not None
         if self.wizard is not None:
             self.wizard.commit()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            save_draft(document.report, path)
-        except (DraftError, OSError) as exc:
-            reason = str(exc) if isinstance(exc, DraftError) else f"无法创建文件夹“{path.parent}”。"
-            self.dialogs.error(self, "保存失败", f"{reason}\n\n您的修改仍保留在程序中，没有丢失。"
-                                            "请关闭占用该文件的程序后重试，或用“另存为”换一个位置保存。")
-            if document.path is None or document.is_modified:
-                document.mark_modified()
+        if not write_draft(self.document, path, self.dialogs, self):
             return False
-        document.mark_saved(path)
         self.recent.add(path)
         self.recent.set_last_folder(path.parent)
         self.recent.set_previous_for(path, self.previous_path)
@@ -353,25 +320,35 @@ class MainWindow(QMainWindow):
             return
         if self.autosaver is not None:
             self.autosaver.stop()  # saved or deliberately discarded: no recovery needed
+        save_state(self._state_path(), WindowState(self.normalGeometry().size(), self.isMaximized()))
         event.accept()
+
+    # -- size and position -------------------------------------------------------------------------
+
+    def _state_path(self) -> Path:
+        return self.recent.path.with_name("window.json")  # beside the settings file
+
+    def _place(self) -> Placement | None:
+        """Fit the first window to the screen (the size last used, else the preferred one)."""
+        return place(self, PREFERRED_SIZE, remembered=load_state(self._state_path()))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Maximise on the first show, unless the caller has chosen a size of its own meanwhile.
+        placement, self._placement = self._placement, None
+        if placement is not None and placement.maximized and self.size() == placement.rect.size():
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        super().showEvent(event)
 
     # -- last year's report ------------------------------------------------------------------------
 
     def choose_previous(self) -> None:
-        document = self.document
-        if document is None:
+        if self.document is None:
             return
-        path = self.dialogs.open_file(self, "选择上一年度的年报草稿（用于核对）", self._folder())
-        if path is None:
+        chosen = ask_previous_report(self.dialogs, self, self._folder(), self.document.report.year,
+                                     self._load)
+        if chosen is None:
             return
-        previous = self._load(path, "无法打开上年报告")
-        if previous is None:
-            return
-        year = document.report.year
-        if previous.year != year - 1 and not self.dialogs.confirm(
-                self, "年度不符", f"所选报告是{previous.year}年度的，不是上一年度（{year - 1}年）的。\n\n"
-                "仍要用它核对吗？", yes="仍要使用", no="取消"):
-            return
+        previous, path = chosen
         self._set_previous(previous, path)
         self.statusBar().showMessage(f"已载入上年报告“{path.name}”，跨年度核对已启用", 10_000)
 
@@ -414,7 +391,7 @@ class MainWindow(QMainWindow):
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         urls = event.mimeData().urls()
-        if urls and urls[0].toLocalFile().lower().endswith(DRAFT_SUFFIX):
+        if urls and is_draft_name(urls[0].toLocalFile()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:

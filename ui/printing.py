@@ -2,7 +2,9 @@
 
 The report is exported with `app.export_pdf` to a temporary file and its pages are rasterised by
 QtPdf at the printer's resolution (capped to keep memory bounded), so what is previewed and
-printed is exactly the PDF that is published. Every modal dialog goes through `PrintServices`,
+printed is exactly the PDF that is published. The preview is rasterised at the resolution the
+page has on screen at the current zoom (re-rendered when the zoom changes): an image shrunk on
+screen loses thin strokes and table lines. Every modal dialog goes through `PrintServices`,
 which tests replace.
 """
 
@@ -14,20 +16,77 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, QSize
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QPageLayout, QPageSize, QPaintEngine, QPainter
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtPrintSupport import (
+    QAbstractPrintDialog,
+    QPrintDialog,
+    QPrinter,
+    QPrintPreviewDialog,
+    QPrintPreviewWidget,
+)
+from PySide6.QtWidgets import QDialog, QGraphicsView, QWidget
 
 from app.export_pdf import CANNOT_DRAW, PdfExportError, export_pdf
 from app.report import Report
+from ui.window_geometry import place
 
 if TYPE_CHECKING:
     from ui.dialogs import Dialogs
 
 PRINT_DPI_MAX = 600  # a 600 dpi A4 page is ~140 MB as an image: enough for text, and bounded
-PREVIEW_DPI_MAX = 200  # the preview is looked at on screen
+PREVIEW_DPI_MAX = 300  # the preview is looked at on screen: up to ~300 % zoom stays sharp
+PREVIEW_DPI_MIN = 36
+PREVIEW_DPI_DEFAULT = 200  # when the zoom is not known
+PREVIEW_SIZE = QSize(900, 1000)
+RERENDER_CHANGE = 0.1  # re-render the preview when the zoom moved the resolution by 10 %
+
+Paint = Callable[..., None]  # paint(printer, dpi=None): draw the pages, at `dpi` if given
+
+
+class SharpPreview(QObject):
+    """Keeps a print preview's page images at the resolution they have on screen.
+
+    QPrintPreviewWidget records the pages once and scales the recording to the zoom; a page
+    image scaled down that way drops strokes. So the pages are drawn at the on-screen resolution
+    and drawn again when the zoom (or the fitted width) changes.
+    """
+
+    def __init__(self, widget: QPrintPreviewWidget) -> None:
+        super().__init__(widget)
+        self.widget = widget
+        self.rendered_dpi: float | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)  # after the zoom change is complete, once
+        self._timer.timeout.connect(widget.updatePreview)
+        # Zooming (toolbar, combo box, Ctrl+wheel, fitting on resize) does not always emit
+        # previewChanged, but it always repaints the page view: check the resolution there.
+        view = widget.findChild(QGraphicsView)
+        (view.viewport() if view is not None else widget).installEventFilter(self)
+        widget.previewChanged.connect(self._changed)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self._changed()
+        return False
+
+    def dpi(self) -> float:
+        """The resolution of a page on screen at the current zoom, in device pixels per inch."""
+        widget = self.widget
+        dpi = widget.zoomFactor() * widget.logicalDpiY() * widget.devicePixelRatioF()
+        return max(PREVIEW_DPI_MIN, min(PREVIEW_DPI_MAX, dpi))
+
+    def paint(self, paint: Paint, printer: QPrinter) -> None:
+        self.rendered_dpi = self.dpi()
+        paint(printer, self.rendered_dpi)
+
+    def _changed(self) -> None:
+        rendered = self.rendered_dpi
+        if rendered is not None and abs(self.dpi() - rendered) > rendered * RERENDER_CHANGE \
+                and not self._timer.isActive():
+            self._timer.start()
 
 
 class PrintError(Exception):
@@ -44,12 +103,18 @@ class PrintServices:
     def __init__(self, dialogs: Dialogs | None = None) -> None:
         self._dialogs = dialogs
 
-    def preview(self, parent: QWidget | None, printer: QPrinter,
-                paint: Callable[[QPrinter], None]) -> None:
+    def preview(self, parent: QWidget | None, printer: QPrinter, paint: Paint) -> None:
         dialog = QPrintPreviewDialog(printer, parent)
         dialog.setWindowTitle("打印预览")
-        dialog.paintRequested.connect(paint)
-        dialog.resize(900, 1000)
+        widget = dialog.findChild(QPrintPreviewWidget)
+        if widget is not None:
+            sharp = SharpPreview(widget)
+            dialog.paintRequested.connect(lambda target: sharp.paint(paint, target))
+        else:  # not expected with Qt's own dialog; still show the pages
+            dialog.paintRequested.connect(paint)
+        placed = place(dialog, PREVIEW_SIZE, parent)
+        if placed is not None and placed.maximized:
+            dialog.setWindowState(dialog.windowState() | Qt.WindowState.WindowMaximized)
         try:
             dialog.exec()
         finally:
@@ -110,16 +175,23 @@ def _is_preview(printer: QPrinter) -> bool:
     return engine is not None and engine.type() == QPaintEngine.Type.Picture
 
 
-def render_into(document: QPdfDocument, printer: QPrinter, max_dpi: int | None = None) -> int:
-    """Draw the document's pages onto the printer, one image per page; returns pages drawn."""
+def render_into(document: QPdfDocument, printer: QPrinter, max_dpi: float | None = None) -> int:
+    """Draw the document's pages onto the printer, one image per page; returns pages drawn.
+
+    Each page image has `min(printer resolution, max_dpi)` pixels per inch; the default cap is
+    `PRINT_DPI_MAX`, or `PREVIEW_DPI_DEFAULT` while a preview records the pages.
+    """
     if max_dpi is None:
-        max_dpi = PREVIEW_DPI_MAX if _is_preview(printer) else PRINT_DPI_MAX
+        max_dpi = PREVIEW_DPI_DEFAULT if _is_preview(printer) else PRINT_DPI_MAX
     pages = pages_to_print(printer, document.pageCount())
     if not pages:
         return 0
     painter = QPainter()
     if not painter.begin(printer):
         raise PrintError("无法开始打印：打印机不可用或输出文件无法写入。")
+    # An image with fewer pixels than the device (capped, or a preview) is scaled when drawn:
+    # filtered, so thin strokes and table lines stay visible instead of being skipped.
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
     try:
         device_dpi = printer.resolution()
         dpi = min(device_dpi, max_dpi)
@@ -176,9 +248,10 @@ def print_preview(parent: QWidget | None, report: Report,
             return
         printer = new_printer(report)
 
-        def paint(target: QPrinter) -> None:  # for the preview, and for 打印 pressed inside it
+        def paint(target: QPrinter, dpi: float | None = None) -> None:
+            # for the preview (at its on-screen resolution), and for 打印 pressed inside it
             try:
-                render_into(document, target)
+                render_into(document, target, dpi if _is_preview(target) else None)
             except PrintError as exc:
                 services.error(parent, str(exc))
 

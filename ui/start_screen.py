@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QStyle,
     QVBoxLayout,
     QWidget,
@@ -82,10 +83,13 @@ class StartScreen(QWidget):
         self.recent_list.setSpacing(3)
         self.empty_label = QLabel("还没有打开过草稿。")
         self.empty_label.setStyleSheet(f"color: {MUTED_COLOR};")
+        # In place of the list: right under the heading, taking the list's height.
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.empty_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         recent = QVBoxLayout()
         recent.addWidget(recent_title)
         recent.addWidget(self.recent_list, 1)
-        recent.addWidget(self.empty_label)
+        recent.addWidget(self.empty_label, 1)
 
         columns = QHBoxLayout()
         columns.setSpacing(24)

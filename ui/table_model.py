@@ -33,6 +33,7 @@ WARNING_COLOUR = QColor("#fbe3a8")
 TEXT_COLOUR = QColor("#000000")
 ZERO_COLOUR = QColor("#8a8a8a")  # zeros stay legible but let the typed numbers stand out
 COMPUTED_TIP = "合计，由程序自动计算"
+COMPUTED_REFUSED = "合计由程序自动计算，不能直接填写"  # said when a clerk types into a total
 _BRUSHES = {name: QBrush(colour) for name, colour in (
     ("header", HEADER_COLOUR), ("computed", COMPUTED_COLOUR), ("error", ERROR_COLOUR),
     ("warning", WARNING_COLOUR), ("text", TEXT_COLOUR), ("zero", ZERO_COLOUR))}
@@ -123,6 +124,11 @@ class ReportTableModel(QAbstractTableModel):
         """Whether the clerk types into this position (a value cell that is not a total)."""
         cell = self._anchor(index)
         return cell is not None and cell.role == VALUE and not cell.computed
+
+    def is_total(self, index: ModelIndex) -> bool:
+        """Whether this position shows a total the program computes (drawn grey)."""
+        cell = self.cell_at(index)
+        return cell is not None and cell.role == VALUE and cell.computed
 
     def next_input(self, row: int, col: int, move: str) -> tuple[int, int] | None:
         """The input cell a key moves to from a position, skipping labels and totals.

@@ -2,103 +2,46 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QRect, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtCore import QEvent, QModelIndex, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QApplication,
     QLineEdit,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QWidget,
 )
 
-from app.layout import CAPTION, HEADER, VALUE, GridCell
+from app.layout import GridCell
 from app.numbers import InputError
 from app.template_model import CellKey
+from ui import table_sizing
 from ui.cell_commands import plan_paste, split_block
+from ui.cell_editor import (
+    ARROWS,
+    CHORD,
+    ENTER,
+    CellDelegate,
+    is_redo,
+    leaves_cell,
+    move_for_key,
+)
 from ui.document import Document
-from ui.table_model import ReportTableModel
-
-_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-_ARROWS = {Qt.Key.Key_Up: "arrow_up", Qt.Key.Key_Down: "arrow_down",
-           Qt.Key.Key_Left: "arrow_left", Qt.Key.Key_Right: "arrow_right"}
-_CHORD = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier \
-    | Qt.KeyboardModifier.MetaModifier
-
-VALUE_CHARS_MAX = 9  # value columns grow with the window up to this width
-
-
-def _is_redo(event: QKeyEvent) -> bool:
-    # Windows says Ctrl+Y, Linux desktops Ctrl+Shift+Z; clerks use either, so accept both everywhere.
-    combo = event.keyCombination()
-    ctrl = Qt.KeyboardModifier.ControlModifier
-    return event.matches(QKeySequence.StandardKey.Redo) or (
-        combo.key() == Qt.Key.Key_Y and combo.keyboardModifiers() == ctrl) or (
-        combo.key() == Qt.Key.Key_Z
-        and combo.keyboardModifiers() == ctrl | Qt.KeyboardModifier.ShiftModifier)
-
-
-class _CellDelegate(QStyledItemDelegate):
-    """A right-aligned line editor whose Enter/Tab/Up/Down commit and move instead of escaping."""
-
-    def __init__(self, view: ReportTableView) -> None:
-        super().__init__(view)
-        # Weak: a Python cycle view <-> delegate would leave a closed top-level view to the garbage
-        # collector, which may then delete it in the middle of a paint.
-        self._view = weakref.ref(view)
-        self.pending_text: str | None = None  # typed text that replaces the cell's content
-        self.active: QLineEdit | None = None  # the open editor, if any
-
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
-                     index: QModelIndex) -> QWidget:
-        editor = QLineEdit(parent)
-        editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        editor.setFrame(False)
-        self.active = editor
-        return editor
-
-    def destroyEditor(self, editor: QWidget, index: QModelIndex) -> None:
-        if editor is self.active:
-            self.active = None
-        super().destroyEditor(editor, index)
-
-    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
-        assert isinstance(editor, QLineEdit)
-        if self.pending_text is not None:
-            editor.setText(self.pending_text)
-        else:
-            editor.setText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
-            editor.selectAll()
-
-    def setModelData(self, editor: QWidget, model: Any, index: QModelIndex) -> None:
-        assert isinstance(editor, QLineEdit)
-        model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
-
-    def eventFilter(self, editor: Any, event: QEvent) -> bool:
-        view = self._view()
-        if view is not None and event.type() == QEvent.Type.KeyPress \
-                and isinstance(event, QKeyEvent):
-            move = view.move_for_key(event)
-            if move is not None:
-                # Qt's own Enter handling lets the key travel on to a dialog's default button.
-                view.commit_and_move(editor, move)
-                return True
-        return super().eventFilter(editor, event)
+from ui.frozen_header import FrozenHeader
+from ui.table_model import COMPUTED_REFUSED, ReportTableModel
 
 
 class ReportTableView(QTableView):
     """One report table drawn like the printed form and edited like a spreadsheet.
 
     Enter moves down a column (then on to the next column), Tab/Shift+Tab along the rows, arrows in
-    their direction — always to the next cell a person fills in. Messages for the clerk go to the
-    `message` signal and the `on_message` callback, never to a modal box.
+    their direction — always to the next cell a person fills in. The table's header rows stay in
+    view while the body scrolls. Messages for the clerk go to the `message` signal and the
+    `on_message` callback, never to a modal box.
 
     Attributes:
         document: the document edited.
@@ -115,14 +58,23 @@ class ReportTableView(QTableView):
         self.on_message = on_message
         self._model = ReportTableModel(document, table_id, self)
         self.setModel(self._model)
-        self._delegate = _CellDelegate(self)
+        self._delegate = CellDelegate(self)
         self.setItemDelegate(self._delegate)
         self._rejected = False
         self._fitting = False
+        self._forwarding = False  # a key is being handed to the cell editor (re-entrancy guard)
+        self._committing = False
         self._natural = QSize()
         self._model.inputRejected.connect(self._on_rejected)
-        for row, col, rowspan, colspan in self._model.spans():
+        spans = self._model.spans()
+        for row, col, rowspan, colspan in spans:
             self.setSpan(row, col, rowspan, colspan)
+        self._frozen: FrozenHeader | None = None
+        if self._model.grid_layout.header_rows:
+            # The header rows can move from the scrolling body into the view's (frozen) header.
+            self._frozen = FrozenHeader(self, self._model.grid_layout.header_rows)
+            self.setHorizontalHeader(self._frozen)
+            self._frozen.attach(self._model, spans)
         self.horizontalHeader().hide()
         self.verticalHeader().hide()
         self.setWordWrap(True)
@@ -145,6 +97,27 @@ class ReportTableView(QTableView):
         """The line editor of the cell being edited, if any."""
         return self._delegate.active if self.state() == self.State.EditingState else None
 
+    def frozen_rows(self) -> QTableView | None:
+        """The view showing the table's header rows above the body (None for headerless tables)."""
+        return self._frozen.rows if self._frozen is not None else None
+
+    def commit_editor(self) -> None:
+        """Commit an open cell editor's value as Enter would, and close it.
+
+        The value is validated as usual: a bad one gives the usual message and is not committed.
+        Call before saving, closing, exporting or leaving the page.
+        """
+        editor = self.editor()
+        if editor is None or self._committing:
+            return
+        self._committing = True
+        try:
+            self._rejected = False
+            self._delegate.commitData.emit(editor)
+            self._delegate.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        finally:
+            self._committing = False
+
     # -- public helpers --------------------------------------------------------------------
 
     def select_key(self, key: CellKey) -> bool:
@@ -152,6 +125,7 @@ class ReportTableView(QTableView):
         index = self._model.index_of(key)
         if not index.isValid():
             return False
+        self.commit_editor()
         self.setCurrentIndex(index)
         self.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
         self.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -199,52 +173,44 @@ class ReportTableView(QTableView):
 
     # -- keyboard --------------------------------------------------------------------------
 
-    def move_for_key(self, event: QKeyEvent) -> str | None:
-        """The move a key asks for while a cell is edited: "down", "up", "next", "prev" or None."""
-        key, mods = event.key(), event.modifiers()
-        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
-        if mods & _CHORD:
-            return None
-        if key in _ENTER:
-            return "up" if shift else "down"
-        if key == Qt.Key.Key_Tab:
-            return "next"
-        if key == Qt.Key.Key_Backtab:
-            return "prev"
-        if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and not shift:
-            return "arrow_up" if key == Qt.Key.Key_Up else "arrow_down"
-        return None
-
-    def commit_and_move(self, editor: QWidget, move: str) -> None:
-        """Commit the editor's text, close it and move on unless the value was refused."""
-        self._rejected = False
-        self._delegate.commitData.emit(editor)
-        self._delegate.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+    def commit_and_move(self, move: str) -> None:
+        """Commit the open editor's text, close it and move on unless the value was refused."""
+        self.commit_editor()
         if not self._rejected:
             self._move(move)
 
     def event(self, event: QEvent) -> bool:
-        # Claim our editing keys before window-level shortcuts (a menu's Ctrl+Z, a dialog's Enter).
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
-                and self._claims(event):
-            event.accept()
-            return True
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            if self.editor() is not None and leaves_cell(event):
+                # The editor passed on a window command (Ctrl+S, Ctrl+PgDn …): keep what was
+                # typed before the command runs, and let the command run.
+                self.commit_editor()
+            if self._claims(event):
+                # Claim our editing keys before window shortcuts (a menu's Ctrl+Z, a dialog's Enter).
+                event.accept()
+                return True
         return super().event(event)
 
     def _claims(self, event: QKeyEvent) -> bool:
         standard = (QKeySequence.StandardKey.Copy, QKeySequence.StandardKey.Paste,
                     QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Cut)
-        return any(event.matches(s) for s in standard) or _is_redo(event) or event.key() in (
-            *_ENTER, Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+        return any(event.matches(s) for s in standard) or is_redo(event) or event.key() in (
+            *ENTER, Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        editor = self.editor()
+        if editor is not None:
+            if self._forwarding or (editor.hasFocus() and not leaves_cell(event)):
+                # The editor had this key and left it (F1, Esc's siblings …): it travels on to
+                # the window. Never hand it back to the editor, which would return it here.
+                event.ignore()
+                return
+            if not leaves_cell(event):
+                self._forward(editor, event)
+                return
+            self.commit_editor()  # PageDown, Ctrl+S …: keep the value, then act as without editor
         key, mods = event.key(), event.modifiers()
         stack = self.document.undo_stack
-        editor = self._delegate.active
-        if self.state() == QAbstractItemView.State.EditingState and editor is not None:
-            # Keys that reach the view while a cell is edited belong to the editor.
-            QApplication.sendEvent(editor, event)
-            return
         if event.matches(QKeySequence.StandardKey.Copy):
             self.copy_selection()
         elif event.matches(QKeySequence.StandardKey.Paste):
@@ -256,23 +222,23 @@ class ReportTableView(QTableView):
             if stack.canUndo():
                 self._say(f"已撤销：{stack.undoText()}")
                 stack.undo()
-        elif _is_redo(event):
+        elif is_redo(event):
             if stack.canRedo():
                 self._say(f"已恢复：{stack.redoText()}")
                 stack.redo()
-        elif key in _ENTER and not mods & _CHORD:
-            self._move(self.move_for_key(event) or "down")
-        elif key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and not mods & _CHORD:
+        elif key in ENTER and not mods & CHORD:
+            self._move(move_for_key(event) or "down")
+        elif key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and not mods & CHORD:
             if not self._move("next" if key == Qt.Key.Key_Tab else "prev"):
                 event.ignore()  # past the last cell: let focus leave the table
                 return
-        elif key in _ARROWS and not mods:
-            self._move(_ARROWS[key])
-        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not mods & _CHORD:
+        elif key in ARROWS and not mods:
+            self._move(ARROWS[key])
+        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not mods & CHORD:
             self.clear_selection()
-        elif event.text() and event.text().isprintable() and not mods & _CHORD \
-                and self._model.is_input(self.currentIndex()):
-            self._start_typing(event.text())
+        elif event.text() and event.text().isprintable() and not mods & CHORD \
+                and self._typed_into_cell(event.text()):
+            pass
         else:
             super().keyPressEvent(event)
             return
@@ -282,11 +248,35 @@ class ReportTableView(QTableView):
         # Full-width digits typed through a Chinese input method arrive here, not as key presses.
         text = event.commitString()
         if self.state() != QAbstractItemView.State.EditingState and text \
-                and self._model.is_input(self.currentIndex()):
-            self._start_typing(text)
+                and self._typed_into_cell(text):
             event.accept()
             return
         super().inputMethodEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        super().mouseDoubleClickEvent(event)
+        if self._model.is_total(self.indexAt(event.position().toPoint())):
+            self._say(COMPUTED_REFUSED)
+
+    def _forward(self, editor: QLineEdit, event: QKeyEvent) -> None:
+        """Hand a key sent to the view (not the editor) to the open editor, exactly once."""
+        self._forwarding = True
+        try:
+            QApplication.sendEvent(editor, event)
+        finally:
+            self._forwarding = False
+        event.accept()  # if the editor left it, it has already travelled on to the window
+
+    def _typed_into_cell(self, text: str) -> bool:
+        """Start editing the current cell with typed text; a total says why it cannot be typed in."""
+        index = self.currentIndex()
+        if self._model.is_input(index):
+            self._start_typing(text)
+            return True
+        if self._model.is_total(index):
+            self._say(COMPUTED_REFUSED)
+            return True
+        return False
 
     def _start_typing(self, text: str) -> None:
         self._delegate.pending_text = text
@@ -307,7 +297,10 @@ class ReportTableView(QTableView):
         target = self._model.next_input(index.row(), index.column(), move)
         if target is None:
             return False
-        self.setCurrentIndex(self._model.index(*target))
+        index = self._model.index(*target)
+        self.setCurrentIndex(index)
+        # Qt scrolls to a new current cell only sometimes (not while an editor closes, for one).
+        self.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
         return True
 
     # -- helpers ---------------------------------------------------------------------------
@@ -358,66 +351,36 @@ class ReportTableView(QTableView):
             return
         self._fitting = True
         try:
-            widths = self._natural_widths()
-            self._natural = QSize(sum(widths), sum(self._row_heights(widths)))
-            self._stretch_values(widths)
+            font, grid = self.font(), self._model.grid_layout
+            widths = table_sizing.natural_widths(self._model.width_chars(), grid.label_cols, font)
+            self._natural = QSize(sum(widths), sum(table_sizing.row_heights(grid, widths, font)))
+            room = self.viewport().width() - self.verticalScrollBar().sizeHint().width() \
+                - sum(widths)
+            widths = table_sizing.stretch_values(widths, grid.label_cols, room, font)
+            heights = table_sizing.row_heights(grid, widths, font)
             for col, width in enumerate(widths):
                 self.setColumnWidth(col, width)
-            for row, height in enumerate(self._row_heights(widths)):
+            for row, height in enumerate(heights):
                 self.setRowHeight(row, height)
+            if self._frozen is not None:
+                self._frozen.fit(widths, heights)
+                self._freeze_header(heights)
         finally:
             self._fitting = False
 
-    def _metrics(self, cell: GridCell) -> QFontMetrics:
-        font = QFont(self.font())
-        font.setBold(cell.role in (HEADER, CAPTION))
-        return QFontMetrics(font)
+    def _freeze_header(self, heights: list[int]) -> None:
+        """Keep the header rows above the scrolling body, unless that would leave the body no room.
 
-    def _padding(self) -> int:
-        return max(10, self.fontMetrics().horizontalAdvance("国") // 2 + 4)
-
-    def _natural_widths(self) -> list[int]:
-        em = self.fontMetrics().horizontalAdvance("国")
-        digits = self.fontMetrics().horizontalAdvance("0000000")  # counts up to millions fit
-        label_cols = self._model.grid_layout.label_cols
-        return [chars * em + self._padding() if c < label_cols
-                else max(chars * em, digits) + self._padding()
-                for c, chars in enumerate(self._model.width_chars())]
-
-    def _stretch_values(self, widths: list[int]) -> None:
-        """Let value columns use spare window width, as the printed form spans the page."""
-        label_cols = self._model.grid_layout.label_cols
-        values = list(range(label_cols, len(widths)))
-        if not values:
-            return
-        room = self.viewport().width() - self.verticalScrollBar().sizeHint().width() - sum(widths)
-        cap = VALUE_CHARS_MAX * self.fontMetrics().horizontalAdvance("国")
-        if room > 0:
-            extra = room // len(values)
-            for c in values:
-                widths[c] = max(widths[c], min(widths[c] + extra, cap))
-
-    def _row_heights(self, widths: list[int]) -> list[int]:
-        grid = self._model.grid_layout
-        base = int(self.fontMetrics().height() * 1.8)
-        heights = [base] * grid.rows
-        pad = self._padding()
-        tall = []
-        for cell in grid.cells:
-            if cell.role == VALUE or not cell.text:
-                continue
-            width = sum(widths[cell.col:cell.col + cell.colspan]) - pad
-            flags = int(Qt.TextFlag.TextWordWrap)
-            need = self._metrics(cell).boundingRect(QRect(0, 0, max(width, 1), 100_000), flags,
-                                                    cell.text).height() + pad
-            if cell.rowspan == 1:
-                heights[cell.row] = max(heights[cell.row], need)
-            else:
-                tall.append((cell, need))
-        for cell, need in tall:
-            rows = range(cell.row, cell.row + cell.rowspan)
-            short = need - sum(heights[r] for r in rows)
-            if short > 0:
-                for r in rows:
-                    heights[r] += -(-short // cell.rowspan)
-        return heights
+        In a very short view (a small screen at 150%) the frozen header would hide nearly every
+        row, so then the header rows scroll with the body as on paper.
+        """
+        assert self._frozen is not None
+        rows = self._frozen.header_rows
+        room = self.height() - 2 * self.frameWidth() - sum(heights[:rows]) \
+            - self.horizontalScrollBar().sizeHint().height()
+        freeze = room >= table_sizing.MIN_BODY_ROWS * table_sizing.line_row_height(self.font())
+        if freeze != self._frozen.isVisibleTo(self):
+            self._frozen.setVisible(freeze)
+            for row in range(rows):
+                self.setRowHidden(row, freeze)
+        self.updateGeometries()  # the header's height may have changed

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.problems import Problem
 from app.template_model import CellKey
 from ui.pages.base import MUTED_COLOR, Page, PageContext
 from ui.pages.check_page import CheckPage
@@ -51,6 +52,8 @@ class WizardView(QWidget):
     def __init__(self, ctx: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        ctx.show_problem = self.show_problem
+        ctx.commit_all = self.commit
         self.pages = build_pages(ctx)
         self.side = SideList()
         self.side.set_pages([p.title for p in self.pages])
@@ -149,10 +152,20 @@ class WizardView(QWidget):
     def _side_clicked(self, row: int) -> None:
         self.go_to(row)
 
-    def commit(self) -> None:
-        """Flush pending typing of every page (before saving)."""
+    def show_problem(self, problem: Problem) -> None:
+        """Open the page where a problem is fixed and point at its cell or field."""
+        cells = problem.cells
+        page_id = self.ctx.document.template.section_of_table(cells[0].table).id if cells \
+            else problem.section
+        index = self.index_of(page_id)
+        if index >= 0:
+            self.go_to(index)
+            self.pages[index].show_problem(problem)
+
+    def commit(self, keep_editing: bool = False) -> None:
+        """Hand every page's pending input to the document (before saving, closing, exporting)."""
         for page in self.pages:
-            page.commit()
+            page.commit(keep_editing)
 
     # -- states --------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont
@@ -30,6 +30,8 @@ class PageContext:
         navigate: show a page by id, optionally selecting a cell on it.
         choose_previous / clear_previous: attach or drop last year's report (the window loads it).
         previous_name: the file name of last year's report, if one is attached.
+        show_problem: open the page where a problem is fixed and point at it (set by the wizard).
+        commit_all: hand every page's pending input to the document (set by the wizard).
 
     """
 
@@ -39,6 +41,8 @@ class PageContext:
     choose_previous: Callable[[], None]
     clear_previous: Callable[[], None]
     previous_name: Callable[[], str | None]
+    show_problem: Callable[[Problem], None] = field(default=lambda _problem: None)
+    commit_all: Callable[[], None] = field(default=lambda: None)
 
 
 class Page(QWidget):
@@ -75,14 +79,23 @@ class Page(QWidget):
         problems = self.document.problems_for_section(self.section_id) if self.section_id else []
         return problem_count_text(problems)
 
-    def commit(self) -> None:
-        """Write anything still pending (debounced typing) into the document."""
+    def commit(self, keep_editing: bool = False) -> None:
+        """Write anything still pending (debounced typing, an open cell editor) into the document.
+
+        `keep_editing` (the autosave) leaves an open cell editor alone: closing it under the
+        clerk's fingers would turn the next key press into a new entry.
+        """
 
     def shown(self) -> None:
         """Called each time the page becomes the current one."""
 
     def show_key(self, key: CellKey) -> None:
         """Select a cell on this page (table pages)."""
+
+    def show_problem(self, problem: Problem) -> None:
+        """Point at what a problem is about (its first cell by default)."""
+        if problem.cells:
+            self.show_key(problem.cells[0].key)
 
 
 def problem_count_text(problems: list[Problem]) -> str:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidgetItem, QPushButton,
 from app.atomic_write import describe_os_error
 from app.problems import Problem
 from app.report import Report
+from ui.dialogs import CAUTION, INFORMATION
 from ui.pages.base import (
     ERROR_COLOR,
     WARNING_COLOR,
@@ -31,6 +32,7 @@ EXPORTS = {
     "xlsx": ("导出 Excel…", ".xlsx", "Excel 工作簿 (*.xlsx)"),
     "pdf": ("导出 PDF…", ".pdf", "PDF 文件 (*.pdf)"),
 }
+SHOWN_ERRORS = 3  # errors quoted in the question before export or print
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -84,8 +86,8 @@ class CheckPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(heading_label("检查与导出"))
-        layout.addWidget(muted_label("下面列出全部检查结果。错误必须更正（表格数字之间的勾稽关系不符）；"
-                                     "提示请逐项核实。点击任一条，可转到对应的页面和单元格。"))
+        layout.addWidget(muted_label("下面列出全部检查结果。错误必须更正（如表格数字之间的勾稽关系不符、"
+                                     "基本信息填写有误）；提示请逐项核实。点击任一条，可转到对应的页面和位置。"))
         layout.addWidget(self.summary_label)
         layout.addWidget(self.problem_list, 1)
         layout.addWidget(muted_label("导出的 Excel 和 PDF 按官方格式排版，可直接打印、盖章和发布。"))
@@ -127,22 +129,31 @@ class CheckPage(Page):
             self.show_problem(problem)
 
     def show_problem(self, problem: Problem) -> None:
-        """Go to where a problem can be fixed: its first cell, else its section's page."""
-        if problem.cells:
-            key = problem.cells[0].key
-            self.ctx.navigate(self.document.template.section_of_table(key[0]).id, key)
-        else:
-            self.ctx.navigate(problem.section, None)
+        """Go to where a problem can be fixed: its cell or field, else its section's page."""
+        self.ctx.show_problem(problem)
 
     # -- export and print ----------------------------------------------------------------------
 
     def _errors_accepted(self, action: str) -> bool:
-        errors = sum(1 for p in self.document.problems if p.is_error)
+        """Take in pending input, then ask before publishing a report that still has errors."""
+        self.ctx.commit_all()
+        errors = [p for p in self.document.problems if p.is_error]
         if not errors:
             return True
+        shown = "\n".join(f"· {p.message}" for p in errors[:SHOWN_ERRORS])
+        more = f"\n…（共 {len(errors)} 项，见“检查与导出”页）" if len(errors) > SHOWN_ERRORS else ""
         return self.ctx.dialogs.confirm(
-            self, action, f"报告中还有 {errors} 项错误（表格数字的勾稽关系不符）。\n\n"
-            f"建议先更正再{action}。仍要继续吗？", yes=f"仍要{action}", no="返回更正")
+            self, action, f"报告中还有 {len(errors)} 项错误：\n{shown}{more}\n\n"
+            f"建议先更正再{action}。仍要继续吗？", yes=f"仍要{action}", no="返回更正", icon=CAUTION)
+
+    def run(self, kind: str) -> None:
+        """Do what a button does, by kind ("xlsx", "pdf", "preview", "print"); also the 文件 menu."""
+        if not self.buttons[kind].isEnabled():
+            return  # an export is still running
+        if kind in EXPORTS:
+            self.export(kind)
+        else:
+            self.print(preview=kind == "preview")
 
     def _suggested_path(self, suffix: str) -> Path:
         path = self.document.path
@@ -188,7 +199,8 @@ class CheckPage(Page):
         text = f"已导出到：\n{path}"
         if warnings:
             text += "\n\n请注意：\n" + "\n".join(f"· {w}" for w in warnings)
-        answer = self.ctx.dialogs.choose(self, "导出完成", text, ["打开所在文件夹", "关闭"], default=1)
+        answer = self.ctx.dialogs.choose(self, "导出完成", text, ["打开所在文件夹", "关闭"], default=1,
+                                         icon=INFORMATION)
         if answer == 0:
             self.ctx.dialogs.open_folder(path.parent)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -17,11 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.meta_fields import parse_meta_value, shown_meta_value
-from app.numbers import InputError
-from app.problems import ERROR
+from app.meta_fields import shown_meta_value
+from app.problems import Problem
 from app.template_loader import default_template_for
 from app.template_model import MetaField
+from ui.document import META_SECTION
 from ui.pages.base import (
     ERROR_COLOR,
     MUTED_COLOR,
@@ -32,43 +30,41 @@ from ui.pages.base import (
     muted_label,
 )
 
-META_PAGE_ID = "meta"
-class _FieldRow:
-    """One field's editor and its hint/error line."""
+META_PAGE_ID = META_SECTION
 
-    def __init__(self, field: MetaField, value: Any) -> None:
+
+class _FieldRow:
+    """One field's editor and the line under it that shows why its input is not accepted."""
+
+    def __init__(self, field: MetaField, text: str) -> None:
         self.field = field
-        self.edit = QLineEdit(shown_meta_value(value))
+        self.edit = QLineEdit(text)
         self.edit.setObjectName(f"meta_{field.id}")
+        # The hint is the placeholder (an example while empty) and the tooltip, said only once.
         self.edit.setPlaceholderText(field.hint)
+        self.edit.setToolTip(field.hint)
         self.edit.setAccessibleName(field.label)
+        self.edit.setAccessibleDescription(field.hint)
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.error: str | None = None
-        self.show_hint()
-
-    def show_hint(self) -> None:
-        self.error = None
-        self.note.setText(self.field.hint)
-        self.note.setStyleSheet(f"color: {MUTED_COLOR};")
-        self.note.setVisible(bool(self.field.hint))
-
-    def show_error(self, message: str) -> None:
-        self.error = message
-        self.note.setText(message)
         self.note.setStyleSheet(f"color: {ERROR_COLOR};")
-        self.note.setVisible(True)
+        self.show_error(None)
+
+    def show_error(self, message: str | None) -> None:
+        self.note.setText(message or "")
+        self.note.setVisible(bool(message))
 
 
 class MetaPage(Page):
-    """One line per metadata field of the format; valid values go into the document as typed.
+    """One line per metadata field of the format; what is typed goes to the document at once.
 
-    A value that cannot be accepted stays in its field with a red message and never reaches the
-    document, so the draft always holds the last valid value and nothing changes silently.
+    A value that cannot be accepted stays in its field with a red message; the document keeps it
+    as rejected input (an error on 检查与导出, an unsaved change) while the report keeps the last
+    valid value, so nothing is dropped or changed silently.
     """
 
     def __init__(self, ctx: PageContext) -> None:
-        super().__init__(ctx, META_PAGE_ID, "基本信息")
+        super().__init__(ctx, META_PAGE_ID, "基本信息", META_SECTION)
         template = self.document.template
         self.rows: dict[str, _FieldRow] = {}
         form = QFormLayout()
@@ -76,7 +72,11 @@ class MetaPage(Page):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         form.setVerticalSpacing(4)
         for field in template.meta:
-            row = _FieldRow(field, self.document.report.meta.get(field.id))
+            rejected = self.document.rejected.get(field.id)
+            row = _FieldRow(field, rejected.text if rejected is not None
+                            else shown_meta_value(self.document.report.meta.get(field.id)))
+            if rejected is not None:
+                row.show_error(rejected.message)
             self.rows[field.id] = row
             box = QVBoxLayout()
             box.setSpacing(2)
@@ -86,6 +86,7 @@ class MetaPage(Page):
             label.setBuddy(row.edit)
             form.addRow(label, box)
             row.edit.textChanged.connect(lambda _t, r=row: self._edited(r))
+            row.edit.returnPressed.connect(lambda r=row: self._next_field(r))
 
         self.format_label = QLabel(template.name)
         self.format_label.setWordWrap(True)
@@ -147,26 +148,33 @@ class MetaPage(Page):
     # -- editing -------------------------------------------------------------------------------
 
     def _edited(self, row: _FieldRow) -> None:
-        try:
-            value = parse_meta_value(row.field, row.edit.text())
-        except InputError as exc:
-            row.show_error(str(exc))
-        else:
-            row.show_hint()
-            self.document.set_meta(row.field.id, value)
+        row.show_error(self.document.set_meta_text(row.field.id, row.edit.text()))
         self._refresh_format()
         self.stateChanged.emit()
 
+    def _next_field(self, row: _FieldRow) -> None:
+        """Enter moves on to the next field, as clerks expect from a paper-like form."""
+        fields = list(self.rows)
+        position = fields.index(row.field.id)
+        if position + 1 < len(fields):
+            following = self.rows[fields[position + 1]].edit
+            following.setFocus(Qt.FocusReason.TabFocusReason)
+            following.selectAll()
+
     def errors(self) -> dict[str, str]:
         """Field id → message for every field whose text is not accepted."""
-        return {fid: row.error for fid, row in self.rows.items() if row.error}
-
-    def severity(self) -> str | None:
-        return ERROR if self.errors() else None
+        return {fid: rejected.message for fid, rejected in self.document.rejected.items()}
 
     def summary(self) -> str:
         errors = self.errors()
         return f"{len(errors)} 项需要更正" if errors else "已填写"
+
+    def show_problem(self, problem: Problem) -> None:
+        field_id = self.document.rejected_field(problem)
+        if field_id in self.rows:
+            edit = self.rows[field_id].edit
+            edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            edit.selectAll()
 
     # -- format and previous report ------------------------------------------------------------
 

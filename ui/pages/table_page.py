@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel, QListWidgetItem, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QLabel,
+    QListWidgetItem,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.problems import Problem
 from app.template_model import CellKey, Section
@@ -15,9 +22,11 @@ from ui.pages.base import (
     muted_label,
     show_section_problems,
 )
+from ui.side_list import ICON_SIZE
 from ui.table_view import ReportTableView
 
 MESSAGE_SHOWN_MS = 15_000
+PROBLEM_LINES = 4
 HINT = ("直接输入数字，Enter 向下、Tab 向右移到下一格；Delete 清为 0；可从 Excel/WPS 复制整块粘贴；"
         "Ctrl+Z 撤销。灰色单元格是程序自动计算的合计。")
 
@@ -48,6 +57,9 @@ class TablePage(Page):
         self.problems_title = QLabel()
         self.problem_list = ProblemList()
         self.problem_list.itemActivated.connect(self._jump)
+        # Room for about four problems before scrolling; the splitter can give it more.
+        row = max(self.fontMetrics().height(), ICON_SIZE) + 8  # item padding and spacing
+        self.problem_list.setMinimumHeight(PROBLEM_LINES * row + 2 * self.problem_list.frameWidth())
 
         top = QWidget()
         top_layout = QVBoxLayout(top)
@@ -93,6 +105,19 @@ class TablePage(Page):
 
     def show_key(self, key: CellKey) -> None:
         self.view.select_key(key)
+
+    def commit(self, keep_editing: bool = False) -> None:
+        """Commit a number still being typed in a cell (validated like Enter), closing its editor."""
+        if keep_editing:
+            return
+        commit_editor = getattr(self.view, "commit_editor", None)
+        if commit_editor is not None:
+            commit_editor()
+            return
+        editor = self.view.editor()  # until the view has commit_editor(): the same by hand
+        if editor is not None:
+            self.view.commitData(editor)
+            self.view.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
     def shown(self) -> None:
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)

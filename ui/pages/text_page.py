@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -136,7 +137,7 @@ class TextPage(Page):
     def _update_count(self) -> None:
         self.count_label.setText(f"已输入 {count_characters(self.editor.toPlainText())} 字")
 
-    def commit(self) -> None:
+    def commit(self, keep_editing: bool = False) -> None:
         """Hand typed text to the document (only typed text: the document may be newer)."""
         self._timer.stop()
         if self._dirty:
@@ -153,7 +154,15 @@ class TextPage(Page):
     def insert_outline(self) -> None:
         outline = "\n\n".join(g.label for g in self.section.guidance)
         cursor = self.editor.textCursor()
-        cursor.insertText(outline + "\n")
+        cursor.clearSelection()
+        # Headings stand on lines of their own: never glued to a sentence or splitting one, so
+        # from inside a paragraph they go after it.
+        before = ""
+        if not cursor.atBlockStart():
+            cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
+            before = "\n"
+        cursor.insertText(before + outline + "\n")
+        self.editor.setTextCursor(cursor)
         self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- problems ------------------------------------------------------------------------------
