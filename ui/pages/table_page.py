@@ -57,9 +57,7 @@ class TablePage(Page):
         self.problems_title = QLabel()
         self.problem_list = ProblemList()
         self.problem_list.itemActivated.connect(self._jump)
-        # Room for about four problems before scrolling; the splitter can give it more.
-        row = max(self.fontMetrics().height(), ICON_SIZE) + 8  # item padding and spacing
-        self.problem_list.setMinimumHeight(PROBLEM_LINES * row + 2 * self.problem_list.frameWidth())
+        self._problem_row = max(self.fontMetrics().height(), ICON_SIZE) + 8  # item padding and spacing
 
         top = QWidget()
         top_layout = QVBoxLayout(top)
@@ -92,6 +90,9 @@ class TablePage(Page):
     def _refresh_problems(self) -> None:
         show_section_problems(self.problems_title, self.problem_list,
                               self.document.problems_for_section(self.page_id), "本表", "（点击可定位到单元格）")
+        # As tall as its problems, up to four lines, so the table keeps the rest of the page.
+        lines = min(max(self.problem_list.count(), 1), PROBLEM_LINES)
+        self.problem_list.setFixedHeight(lines * self._problem_row + 2 * self.problem_list.frameWidth())
 
     def _jump(self, item: QListWidgetItem) -> None:
         problem = self.problem_list.problem_at(item)
