@@ -5,7 +5,8 @@ can lay out lines with any font. The rules follow common Chinese typesetting pra
 “中文版式 / 首尾字符” lists and GB/T 15834): 点号 and closing quotes/brackets stay with the
 character before them, opening quotes/brackets stay with the character after them, “——” and
 “……” are never split, and a run of Latin letters or digits (a number, “12.5”, “A1”, a web address)
-stays on one line unless it is longer than the line itself.
+stays on one line unless it is longer than the line itself. A number stays with the measure word
+or unit after it (“3件”, “12.5万元”, “2025年”, “100余人次”), and “第” with its number (“第3条”, “第二十条”).
 """
 
 from __future__ import annotations
@@ -23,6 +24,17 @@ CANNOT_START = frozenset(
 CANNOT_END = frozenset("“‘（《〈「『【〔〖〘〝［｛￥＄￡(¥[{$£")
 # Characters doubled into one mark (——, ……) that may not be split across lines.
 PAIRED = frozenset("—…")
+
+# Measure words and units that stay with the number before them (longer ones are tried first).
+UNITS = frozenset(
+    "件个次项条家人元年月日号天份名位户篇期部起批页册场岁所座台辆套本张处种类宗例届周时分秒"
+    "米吨亩倍%％‰℃"
+)
+LONG_UNITS = ("平方米", "人次", "件次", "个月", "小时", "分钟", "年度", "公里", "公顷", "公斤",
+              "千米", "千克")
+_MAGNITUDES = frozenset("万亿千百")  # “12.5万元”, “3千米” (then a unit may follow)
+_ABOUT = frozenset("余多")  # “100余件”, “30多万元”
+_CJK_NUMERALS = frozenset("〇零一二三四五六七八九十百千万两")  # after “第”: “第二十条”
 
 _EPSILON = 1e-6
 
@@ -53,6 +65,10 @@ def clusters(text: str) -> list[tuple[int, int]]:
         elif ch in PAIRED:
             while j < n and text[j] == ch:
                 j += 1
+        elif ch == "第" and (number := _number_end(text, j, ordinal=True)) > j:
+            j = _unit_end(text, number)
+        elif _is_full_width_digit(ch):
+            j = _unit_end(text, _number_end(text, i))
         elif not _is_wide(ch) and ch not in CANNOT_START and ch not in CANNOT_END:
             # a Latin word or number, including inner punctuation such as “12.5” or “A1:B2”
             while j < n and not text[j].isspace() and not _is_wide(text[j]):
@@ -60,9 +76,56 @@ def clusters(text: str) -> list[tuple[int, int]]:
                                                 or _is_wide(text[j + 1])):
                     break  # trailing “,” or “)” is closing punctuation, bound below
                 j += 1
+            if text[j - 1].isascii() and text[j - 1].isdigit():
+                j = _unit_end(text, j)
         raw.append((i, j))
         i = j
     return _bind(text, raw)
+
+
+def _is_full_width_digit(ch: str) -> bool:
+    return "０" <= ch <= "９"
+
+
+def _number_end(text: str, i: int, ordinal: bool = False) -> int:
+    """End of the number starting at i (i itself if there is none); Chinese numerals if ordinal."""
+    n = len(text)
+    if i >= n:
+        return i
+    ch = text[i]
+    if ch.isascii() and ch.isdigit():
+        j = i + 1
+        while j < n and (text[j].isascii() and text[j].isdigit()
+                         or text[j] in ".," and j + 1 < n and text[j + 1].isascii()
+                         and text[j + 1].isdigit()):
+            j += 1
+        return j
+    if _is_full_width_digit(ch):
+        j = i + 1
+        while j < n and (_is_full_width_digit(text[j]) or text[j] == "．" and j + 1 < n
+                         and _is_full_width_digit(text[j + 1])):
+            j += 1
+        return j
+    if ordinal and ch in _CJK_NUMERALS:
+        j = i + 1
+        while j < n and text[j] in _CJK_NUMERALS:
+            j += 1
+        return j
+    return i
+
+
+def _unit_end(text: str, i: int) -> int:
+    """End of the measure word or unit that follows a number ending at i (i if there is none)."""
+    j = i
+    for chars in (_ABOUT, _MAGNITUDES, _ABOUT):
+        if j < len(text) and text[j] in chars:
+            j += 1
+    for unit in LONG_UNITS:
+        if text.startswith(unit, j):
+            return j + len(unit)
+    if j < len(text) and text[j] in UNITS:
+        return j + 1
+    return j
 
 
 def _all_in(text: str, piece: tuple[int, int], chars: frozenset[str]) -> bool:

@@ -15,6 +15,7 @@ from reportlab.platypus.flowables import Flowable, Spacer
 from app.atomic_write import atomic_write_bytes, describe_os_error
 from app.cjk_linebreak import break_lines
 from app.layout import table_grid
+from app.meta_fields import written_date
 from app.pdf_fonts import KAI, FontSet, font_set
 from app.pdf_styles import (
     BODY_STYLE,
@@ -40,7 +41,6 @@ _BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 # （一）… at the start of a paragraph is a second-level heading; so is (一) typed half-width.
 _SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]")
 _SUBHEADING_MAX = 40  # characters up to the first 。 that still count as the heading
-_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 
 
 CANNOT_DRAW = "无法用所选字体显示"  # ends the warning about characters no font can draw
@@ -80,6 +80,11 @@ def paragraph_spans(paragraph: str) -> list[Span]:
     return [Span(head, KAI)] + ([Span(rest)] if rest else [])
 
 
+def _lone_subheading(spans: list[Span]) -> bool:
+    """A paragraph that is only a “（一）…” heading (it must not end a page either)."""
+    return len(spans) == 1 and spans[0].role == KAI
+
+
 def title_lines(report: Report, fonts: FontSet) -> list[str]:
     """The title in one line, or broken after the organ name, or into balanced lines."""
     title = report.title
@@ -101,15 +106,6 @@ def title_lines(report: Report, fonts: FontSet) -> list[str]:
         width = min(TEXT_WIDTH, width + TITLE_STYLE.size / 2)
 
 
-def _date_text(value: object) -> str:
-    text = str(value or "").strip()
-    match = _DATE.match(text)
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-        return f"{year}年{month}月{day}日"
-    return text
-
-
 class _Story:
     """Collects the flowables and the warnings for the user while walking the report."""
 
@@ -118,7 +114,7 @@ class _Story:
         self.fonts = fonts
         self.flow: list[Flowable] = []
         self.warnings: list[str] = []
-        self._last_text: tuple[TextBlock, list[TextBlock]] | None = None
+        self._last_text: tuple[list[TextBlock], list[TextBlock]] | None = None
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -138,26 +134,31 @@ class _Story:
             last = i == len(lines) - 1
             style = TITLE_STYLE if last else replace(TITLE_STYLE, space_after=0.0)
             self.flow.append(self.text(line, style, "标题"))
+        held: list[TextBlock] = []  # headings of empty sections: they go with what follows
         for section in report.template.sections:
             where = f"第{section.number.rstrip('、')}节"
-            heading = self.text(section.heading, HEADING_STYLE, where)
+            heads = [*held, self.text(section.heading, HEADING_STYLE, where)]
+            held = []
             if section.kind == "table" and section.table is not None:
                 self._last_text = None
+                above = sum(h.wrap(TEXT_WIDTH, TEXT_HEIGHT)[1] for h in heads)
                 grid = table_grid(report.template.table(section.table))
-                table = GridTable(grid, report.grid(), self.fonts)
-                self.flow += [_HeadingRoom(heading, table), heading, table]
+                table = GridTable(grid, report.grid(), self.fonts, keep_within=TEXT_HEIGHT - above)
+                self.flow += [_Room([*heads, table]), *heads, table]
                 continue
-            self.flow.append(CondPageBreak(LINE * 3 - 1))  # a heading and two lines, or a new page
-            self.flow.append(heading)
             paragraphs, removed = clean_text(report.texts.get(section.id, ""))
             if removed:
                 self.warn(f"{where}含有不可见的控制字符（多见于从其他文档粘贴的文字），导出时已删除")
             if not paragraphs:
                 self.warn(f"“{section.heading}”尚未填写内容")
-            blocks = [self.text(paragraph_spans(p), BODY_STYLE, f"{where}第{n}段")
-                      for n, p in enumerate(paragraphs, 1)]
-            self.flow += blocks
-            self._last_text = (heading, blocks)
+                held = heads
+                self._last_text = (heads, [])
+                continue
+            spans = [paragraph_spans(p) for p in paragraphs]
+            blocks = [self.text(s, BODY_STYLE, f"{where}第{n}段") for n, s in enumerate(spans, 1)]
+            self._add_text(heads, blocks, [_lone_subheading(s) for s in spans])
+            self._last_text = (heads, blocks)
+        self.flow += held  # empty last sections: kept with the signature
         self._signature()
         stand_ins = self.fonts.stand_ins()
         if stand_ins:
@@ -168,7 +169,7 @@ class _Story:
     def _signature(self) -> None:
         """发文机关署名 centred over the 成文日期, which sits four characters in from the right."""
         organ = self.report.organ.strip()
-        date = _date_text(self.report.meta.get("publish_date"))
+        date = written_date(self.report.meta.get("publish_date"))
         if not organ and not date:
             return
         inset = 4 * SIGNATURE_STYLE.em
@@ -188,38 +189,60 @@ class _Story:
             part.keepWithNext = True
         self.flow += parts
 
+    def _add_text(self, heads: list[TextBlock], blocks: list[TextBlock], lone: list[bool]) -> None:
+        """Headings and paragraphs; a heading or a lone “（一）” line never ends a page."""
+        lead = next((k for k, alone in enumerate(lone) if not alone), len(blocks) - 1)
+        self.flow += [_Room([*heads, *blocks[: lead + 1]]), *heads]
+        for k, block in enumerate(blocks):
+            if k > lead and lone[k] and k + 1 < len(blocks):
+                self.flow.append(_Room([block, blocks[k + 1]]))
+            self.flow.append(block)
+
     def _keep_text_with_signature(self) -> None:
         """The signature never stands alone on a page: the last two lines of text go with it."""
         if self._last_text is None:
             return
-        heading, blocks = self._last_text
+        heads, blocks = self._last_text
         if not blocks:
-            heading.keepWithNext = True
+            for heading in heads:
+                heading.keepWithNext = True
             return
         last = blocks[-1]
         head, tail = last.split_last(TEXT_WIDTH, 2)
         if head is None:
             tail.keepWithNext = True
             if len(blocks) == 1:  # a one-paragraph section: its heading goes along too
-                heading.keepWithNext = True
+                for heading in heads:
+                    heading.keepWithNext = True
             return
         at = next(i for i, f in enumerate(self.flow) if f is last)
         self.flow[at : at + 1] = [head, tail]
         tail.keepWithNext = True
+        for room in self.flow:  # what must fit below a heading is now the first part
+            if isinstance(room, _Room):
+                room.replace(last, head)
 
 
-class _HeadingRoom(CondPageBreak):
-    """Starts a new page unless a table's heading, header rows and first rows fit on this one."""
+class _Room(CondPageBreak):
+    """Starts a new page unless `parts` can start on this one (so a heading never ends a page).
 
-    def __init__(self, heading: TextBlock, table: GridTable) -> None:
+    All parts but the last must fit whole, and of the last what may stand at a page foot: two
+    lines of a long paragraph, a table's header and first rows, or a table kept whole.
+    """
+
+    def __init__(self, parts: list[Flowable]) -> None:
         super().__init__(0)
-        self._heading = heading
-        self._table = table
+        self._parts = parts
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        self.height = (self._heading.wrap(availWidth, availHeight)[1]
-                       + self._table.start_height(availWidth) - 1)
+        *whole, last = self._parts
+        need = sum(p.wrap(availWidth, availHeight)[1] + p.getSpaceAfter() for p in whole)
+        need += last.start_height(availWidth)  # type: ignore[attr-defined]
+        self.height = need - 0.01  # rounding slack: an exact fit stays on this page
         return super().wrap(availWidth, availHeight)
+
+    def replace(self, old: Flowable, new: Flowable) -> None:
+        self._parts = [new if p is old else p for p in self._parts]
 
 
 def _page_number(fonts: FontSet):

@@ -20,6 +20,9 @@ sentence end, into pieces of at most eight printed lines; nothing is cut off whe
 comes near the 32,767-character limit. User text is always stored as text (never as a formula) with
 the quote prefix set, after removing control characters; every removal is returned as a note.
 
+落款. After 六 the organ name and the publish date (2027年1月20日) follow the text right-aligned,
+as in the PDF, kept on the page of the last text row.
+
 Reading back. A very hidden sheet `_nianbao` holds the template id, the metadata and a list of every
 title, heading, text piece and value cell with its address; a workbook-level defined name points at
 each of those cells, so Excel, WPS and LibreOffice keep the references right when rows are inserted.
@@ -46,6 +49,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from app import __version__
 from app.atomic_write import atomic_write_bytes, describe_os_error
 from app.layout import VALUE, table_grid
+from app.meta_fields import written_date
 from app.numbers import CellKind, Number, format_number
 from app.report import Report
 from app.template_model import CellKey, Section
@@ -81,6 +85,7 @@ _ALIGN = {
     "body": Alignment(horizontal="left", vertical="top", wrap_text=True),
     "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
     "label": Alignment(horizontal="left", vertical="center", wrap_text=True),
+    "signature": Alignment(horizontal="right", vertical="center", wrap_text=True),
 }
 
 
@@ -214,6 +219,18 @@ class _Sheet:
                 self.book.mark(self.ws, row, 1, "text", "t", section.id,
                                "c" if i else "p", text_hash(piece))
 
+    def signature(self, organ: str, date: str) -> None:
+        """落款: the organ and the date right-aligned under the text, on the last text's page."""
+        parts = [(kind, text) for kind, text in (("organ", organ), ("date", date)) if text]
+        if not parts:
+            return
+        self.keep[len(self.heights) - 1] = len(parts) + 1
+        self._band("", BODY_FONT, "body", row_height(1, BODY_FONT), False)  # one blank line
+        for kind, text in parts:
+            lines = line_count(text, self.plan.width_pt, BODY_FONT.size)
+            row = self._band(text, BODY_FONT, "signature", row_height(lines, BODY_FONT), True)
+            self.book.mark(self.ws, row, 1, "signature", "s", kind)
+
     def table(self, section: Section, grid_values: dict[CellKey, Number],
               shown: dict[CellKey, str]) -> None:
         table = self.book.report.template.tables[section.table or ""]
@@ -334,6 +351,8 @@ def build_workbook(report: Report, notes: list[str]) -> Workbook:
                 sheet.table(section, values, shown)
             else:
                 sheet.text(section, texts[section.id])
+        if index == len(plans) - 1:
+            sheet.signature(str(meta.get("organ", "")).strip(), written_date(meta.get("publish_date")))
         sheet.finish()
     _write_markers(book, meta)
     book.wb.active = 0

@@ -33,6 +33,7 @@ _COUNT_UNITS = ("人次", "件", "个", "项", "次", "起", "宗", "条")
 _AMOUNT_UNITS = {"万元": Decimal(10000), "元": Decimal(1)}
 _NUMBER = re.compile(r"^[¥￥]?([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(万元|元|人次|[件个项次起宗条])?$")
 _UNIT_IN_LABEL = re.compile(r"单位[:：]\s*(万元|元)")
+_SIGNATURE_DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 
 
 class XlsxImportError(Exception):
@@ -276,6 +277,15 @@ def _join_text(reader: _Reader, cells: list[Pos], flags: dict[Pos, str],
     return "\n".join(parts)
 
 
+def _without_signature(text: str, organ: str) -> str:
+    """The last section's text without the 落款 (organ name, date) written under it."""
+    paragraphs = text.split("\n")
+    while paragraphs and (not paragraphs[-1].strip() or paragraphs[-1].strip() == organ.strip()
+                          or _SIGNATURE_DATE.match(normalize_text(paragraphs[-1]))):
+        paragraphs.pop()
+    return "\n".join(paragraphs)
+
+
 def _choose(sheets: list[SheetCells], markers: _Markers | None, notes: list[str]) -> tuple[Template, Located]:
     if markers is not None:
         try:
@@ -348,6 +358,9 @@ def _assemble(template: Template, located: Located, flags: dict[Pos, str], marke
                 hashes.setdefault(digest, []).append(flag)
     for section_id, cells in located.texts.items():
         report.texts[section_id] = _join_text(reader, cells, flags, hashes)
+    last = template.sections[-1].id
+    if last in report.texts:
+        report.texts[last] = _without_signature(report.texts[last], str(report.meta.get("organ", "")))
     # The exact decimals we wrote: a float read back equal to one of them is that number (a float
     # cannot hold every 16-digit amount).
     exact = {ident: text for kind, ident, _, _, text, _ in (markers.entries if markers else ())

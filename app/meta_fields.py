@@ -57,3 +57,13 @@ def shown_meta_value(value: Any) -> str:
     if isinstance(value, Decimal):
         return format_number(value)
     return "" if value is None else str(value)
+
+
+def written_date(value: object) -> str:
+    """A stored date (2027-01-20) as it is written under a document: 2027年1月20日."""
+    text = str(value or "").strip()
+    match = _DATE.match(normalize_text(text))
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+        return f"{year}年{month}月{day}日"
+    return text

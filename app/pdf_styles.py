@@ -23,6 +23,7 @@ SIZE_3 = 16.0  # 三号: body and headings
 SIZE_4 = 14.0  # 四号: page numbers
 SIZE_5 = 10.5  # 五号: tables
 TABLE_SIZES = (10.5, 10.0, 9.5, 9.0, 8.5, 8.0)  # tried in turn until a table's columns fit
+TABLE_FIT_SIZE = 9.0  # 小五: a table a little longer than a page is set down to this to fit it
 
 LINES_PER_PAGE = 22
 LINE = TEXT_HEIGHT / LINES_PER_PAGE  # line pitch of the 22-line grid (≈ 28.9 pt)

@@ -2,13 +2,16 @@
 
 Column widths come from the text itself (the CSS “auto” table rule: every column gets at least its
 narrowest sensible width, the rest is shared in proportion to how much more each would like).
-When the table does not fit on the page it is cut between rows; every part repeats the column
-header rows, and a row label spanning the cut (三、本年度办理结果) is shown in both parts. Tables
-with caption rows (表二) are only cut before a caption, so a 第二十条 block stays together.
+A table that fits on one page is never cut: it moves to the next page whole. A longer one is cut
+between rows; every part repeats the column header rows, and a row label spanning the cut
+(三、本年度办理结果) is shown in both parts. A part at the foot of a page shows at least five body
+rows and a third of the table (else the table starts on the next page). Tables with caption rows
+(表二) are only cut before a caption, so a 第二十条 block stays together.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -22,6 +25,7 @@ from app.numbers import Number, format_number
 from app.pdf_fonts import SONG, FontSet
 from app.pdf_styles import (
     TABLE_CAPTION_SHADE,
+    TABLE_FIT_SIZE,
     TABLE_LINE_WIDTH,
     TABLE_PADDING,
     TABLE_SIZES,
@@ -30,7 +34,11 @@ from app.pdf_styles import (
 )
 from app.pdf_text import SetText, Span, TextBlock, TextStyle
 
-_MIN_BODY_ROWS = 2  # never leave fewer body rows than this at the foot of a page
+# A part at the foot of a page holds at least this many body rows and this share of the table,
+# and (where the blocks allow) leaves at least _MIN_END_ROWS for the next page.
+_MIN_START_ROWS = 5
+_MIN_START_SHARE = 1 / 3
+_MIN_END_ROWS = 3
 
 
 def cell_text(cell: GridCell, values: Mapping[tuple[str, str, str], Number]) -> str:
@@ -55,8 +63,12 @@ class _Layout:
 
 
 def _measure(grid: TableGrid, texts: dict[GridCell, str], fonts: FontSet, size: float,
-             avail: float) -> _Layout | None:
-    """Column widths at one font size, or None if even the narrowest columns do not fit."""
+             avail: float, squeeze: bool = False) -> _Layout | None:
+    """Column widths at one font size, or None if even the narrowest columns do not fit.
+
+    With `squeeze`, columns that do not fit get their narrowest widths scaled down to the width
+    (numbers too long for their column then wrap rather than cross the cell borders).
+    """
     pad = 2 * TABLE_PADDING
     sets: dict[GridCell, tuple[SetText, TextStyle]] = {}
     low = [pad + size] * grid.cols
@@ -77,7 +89,9 @@ def _measure(grid: TableGrid, texts: dict[GridCell, str], fonts: FontSet, size: 
         low[cell.col] = max(low[cell.col], narrowest + pad)
         high[cell.col] = max(high[cell.col], wish + pad, narrowest + pad)
     if sum(low) > avail + 1e-6:
-        return None
+        if not squeeze:
+            return None
+        return _Layout(size, [lo * avail / sum(low) for lo in low], sets)
     spare, wanted = avail - sum(low), sum(high) - sum(low)
     if wanted <= spare:  # everything fits on one line: share the rest like the wishes
         total = sum(high)
@@ -88,18 +102,17 @@ def _measure(grid: TableGrid, texts: dict[GridCell, str], fonts: FontSet, size: 
 
 
 def layout_table(grid: TableGrid, values: Mapping[tuple[str, str, str], Number], fonts: FontSet,
-                 avail: float) -> _Layout:
+                 avail: float, sizes: tuple[float, ...] = TABLE_SIZES) -> _Layout:
     """The largest table font size whose columns fit the width, with its column widths."""
     texts = {cell: cell_text(cell, values) for cell in grid.cells}
-    for size in TABLE_SIZES:
+    for size in sizes:
         found = _measure(grid, texts, fonts, size, avail)
         if found is not None:
             return found
     # still too wide at the smallest size: shrink the narrowest widths proportionally
-    last = _measure(grid, texts, fonts, TABLE_SIZES[-1], float("inf"))
+    last = _measure(grid, texts, fonts, sizes[-1], avail, squeeze=True)
     assert last is not None
-    scale = avail / sum(last.widths)
-    return _Layout(last.size, [w * scale for w in last.widths], last.sets)
+    return last
 
 
 class GridTable(Flowable):
@@ -107,15 +120,18 @@ class GridTable(Flowable):
 
     def __init__(self, grid: TableGrid, values: Mapping[tuple[str, str, str], Number],
                  fonts: FontSet, first: int | None = None, stop: int | None = None,
-                 _layout: _Layout | None = None) -> None:
+                 _layout: _Layout | None = None, keep_within: float | None = None) -> None:
         super().__init__()
         self.grid = grid
         self.values = values
         self.fonts = fonts
         self.first = grid.header_rows if first is None else first
         self.stop = grid.rows if stop is None else stop
+        # a part no taller than this (a page less the heading above it) is never cut
+        self.keep_within = keep_within
         self._layout = _layout
         self._table: Table | None = None
+        self._heights: tuple[float, list[float]] | None = None
         self.spaceAfter = TABLE_SPACE_AFTER if self.stop == grid.rows else 0.0
         caption_rows = {c.row for c in grid.cells if c.role == CAPTION}
         body_rows = {c.row for c in grid.cells if c.role in (VALUE, ROW_LABEL)}
@@ -127,7 +143,18 @@ class GridTable(Flowable):
     def _ensure_layout(self, avail: float) -> _Layout:
         if self._layout is None:
             self._layout = layout_table(self.grid, self.values, self.fonts, avail)
+            if self.keep_within is not None and self._height(self._layout, avail) > self.keep_within:
+                # a table a little too long for a page is set smaller (down to 小五) to stay whole
+                for size in (s for s in TABLE_SIZES if TABLE_FIT_SIZE <= s < self._layout.size):
+                    smaller = layout_table(self.grid, self.values, self.fonts, avail, (size,))
+                    if self._height(smaller, avail) <= self.keep_within + 1e-6:
+                        self._layout = smaller
+                        break
         return self._layout
+
+    def _height(self, layout: _Layout, avail: float) -> float:
+        whole = GridTable(self.grid, self.values, self.fonts, self.first, self.stop, layout)
+        return sum(whole._row_heights(avail))
 
     def _build(self, avail: float) -> Table:
         if self._table is not None:
@@ -173,42 +200,73 @@ class GridTable(Flowable):
         self.width, self.height = table.wrap(availWidth, availHeight)
         return self.width, self.height
 
+    @property
+    def min_start_rows(self) -> int:
+        """Body rows a part needs at the foot of a page: five, and a third of the table."""
+        body = self.grid.rows - self.grid.header_rows
+        return min(self.stop - self.first,
+                   max(_MIN_START_ROWS, math.ceil(body * _MIN_START_SHARE)))
+
+    def _part(self, first: int, stop: int) -> GridTable:
+        return GridTable(self.grid, self.values, self.fonts, first, stop, self._layout,
+                         self.keep_within)
+
+    def _row_heights(self, avail_width: float) -> list[float]:
+        if self._heights is None or self._heights[0] != avail_width:  # measuring is the slow part
+            table = self._build(avail_width)
+            table.wrap(avail_width, float("inf"))
+            self._heights = (avail_width, list(table._rowHeights))
+        return self._heights[1]
+
+    def kept_whole(self, avail_width: float) -> bool:
+        """True if this part fits on a page below its heading, so it is never cut."""
+        return (self.keep_within is not None
+                and sum(self._row_heights(avail_width)) <= self.keep_within + 1e-6)
+
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
-        table = self._build(availWidth)
-        table.wrap(availWidth, availHeight)
-        heights = table._rowHeights
+        if self.kept_whole(availWidth):
+            return []  # the whole table goes to the next page
+        heights = self._row_heights(availWidth)
         heads = self.grid.header_rows
-        if None in heights[:heads]:
-            return []
         used = sum(heights[:heads])
-        candidates: list[int] = []
-        for offset, grid_row in enumerate(range(self.first, self.stop)):
-            row_height = heights[heads + offset]
-            if row_height is None:  # reportlab stops measuring rows once past the page
-                break
-            used += row_height
+        fitting: list[int] = []  # row boundaries whose upper part fits, top to bottom
+        for offset, grid_row in enumerate(range(self.first, self.stop - 1)):
+            used += heights[heads + offset]
             if used > availHeight + 1e-6:
                 break
-            cut = grid_row + 1
-            if cut in self._cut_before and cut - self.first >= _MIN_BODY_ROWS and cut < self.stop:
-                candidates.append(cut)
-        # a cut spanning label may need more room in the shorter part: check, then fall back
-        for cut in reversed(candidates):
-            head = GridTable(self.grid, self.values, self.fonts, self.first, cut, self._layout)
-            if head.wrap(availWidth, availHeight)[1] <= availHeight + 1e-6:
-                tail = GridTable(self.grid, self.values, self.fonts, cut, self.stop, self._layout)
-                return [head, tail]
+            fitting.append(grid_row + 1)
+        least = self.min_start_rows
+        blocks = [c for c in fitting if c in self._cut_before]
+        choices = [
+            [c for c in blocks if c - self.first >= least and self.stop - c >= _MIN_END_ROWS],
+            [c for c in blocks if c - self.first >= least],
+        ]
+        frame = getattr(self, "_frame", None)
+        if frame is not None and getattr(frame, "_atTop", False):
+            # a part that cannot keep the rules even on an empty page is cut anywhere rather
+            # than failing the export
+            choices += [blocks, fitting]
+        # a cut spanning label may need more room in the upper part: check, then fall back
+        for cuts in choices:
+            for cut in reversed(cuts):
+                head = self._part(self.first, cut)
+                if head.wrap(availWidth, availHeight)[1] <= availHeight + 1e-6:
+                    return [head, self._part(cut, self.stop)]
         return []
 
     def start_height(self, availWidth: float) -> float:  # noqa: N803
-        """Height of the header rows plus the body rows that must stay with them on a page."""
-        table = self._build(availWidth)
-        table.wrap(availWidth, float("inf"))
-        heights = table._rowHeights
-        heads = self.grid.header_rows
+        """Height of what must fit below the heading to start the table on this page.
+
+        That is the whole table if it is never cut, else its header rows and the body rows that
+        must stay with them at the foot of a page.
+        """
+        heights = self._row_heights(availWidth)
+        if self.kept_whole(availWidth):
+            return sum(heights)
+        least = self.min_start_rows
         stop = next((k for k in sorted(self._cut_before)
-                     if k - self.first >= _MIN_BODY_ROWS and self.first < k < self.stop), self.stop)
-        return sum(heights[: heads + (stop - self.first)])
+                     if k - self.first >= least and self.first < k < self.stop), self.stop)
+        return sum(heights[: self.grid.header_rows + (stop - self.first)])
 
     def draw(self) -> None:
         table = self._build(self.width)

@@ -177,6 +177,12 @@ class TextBlock(Flowable):
         head.spaceAfter = 0.0
         return [head, tail]
 
+    def start_height(self, width: float) -> float:
+        """Height of the lines that must fit at the foot of a page for the block to start there."""
+        lines = self._lay(width)
+        # mirrors split(): only blocks of four lines or more leave two lines at a page foot
+        return (2 if len(lines) >= 4 else len(lines)) * self.style.leading
+
     def split_last(self, width: float, keep: int) -> tuple[TextBlock | None, TextBlock]:
         """Cut off the last `keep` lines (to keep them with what follows); None if too short."""
         lines = self._lay(width)

@@ -185,30 +185,6 @@ def test_hostile_text_prints_literally_and_is_reported(tmp_path, fonts):
                        for w in warnings), warnings
 
 
-def test_long_table_three_repeats_its_header_rows_on_the_next_page(tmp_path, fonts):
-    report = filled("2021")
-    grid = table_grid(report.template.table("t3"))
-    headers = [c.text for c in grid.cells if c.row < grid.header_rows]
-    first_row_label = next(c.text for c in grid.cells if c.row == grid.header_rows)
-    last_row_label = next(c.text for c in grid.cells if c.row == grid.rows - 1)
-    for lines in range(0, 22, 2):  # push 表三 down until it starts low on a page
-        report.texts["overview"] = "\n".join(["这是用于占位的一段文字，共两行。" * 3] * (lines + 1))
-        path = tmp_path / f"long-{lines}.pdf"
-        export_pdf(report, path, fonts)
-        pages, _ = read(path)
-        first = next(i for i, p in enumerate(pages) if squeeze(first_row_label) in squeeze(p))
-        last = next(i for i, p in enumerate(pages) if squeeze(last_row_label) in squeeze(p))
-        if last > first:
-            break
-    else:
-        pytest.fail("表三 never continued on a second page")
-    for page in (pages[first], pages[last]):
-        for header in headers:
-            assert squeeze(header) in squeeze(page), header
-    _, text = read(path)
-    assert numeric_tokens(text) == expected_numbers(report)  # nothing lost or doubled at the cut
-
-
 def test_table_split_keeps_blocks_and_repeats_headers(fonts):
     report = filled("2021")
     for table_id in ("t2", "t3"):

@@ -214,13 +214,15 @@ HOSTILE = ["=1+1", "@SUM(A1)", "+1", "-2", "<b>&amp;", "\tTAB开头", "＝全角
 
 
 def section_cells(wb, template, section_id) -> list[str]:
-    """The text cells between a section's heading and the next heading."""
+    """The text cells between a section's heading and the next heading (or the 落款)."""
     headings = {s.heading for s in template.sections}
     ws, row = find(wb, template.section(section_id).heading)
     out = []
     for r in range(row + 1, ws.max_row + 1):
         value = ws.cell(r, 1).value
-        if value in headings:
+        if value in headings or ws.cell(r, 1).alignment.horizontal == "right":
+            if out and out[-1].value is None:
+                out.pop()  # the blank line above the 落款
             break
         out.append(ws.cell(r, 1))
     return out
@@ -307,3 +309,51 @@ def test_clean_text_keeps_paragraphs_and_names_every_change():
     assert clean_text("普通文字\t制表符") == ("普通文字\t制表符", [])
     assert looks_like_formula("=1+1") and looks_like_formula("＠x") and not looks_like_formula("1=1")
     assert neutralize_formula("-2") == "'-2" and neutralize_formula("2") == "2"
+
+
+def test_signature_follows_the_last_text_right_aligned(t2021, tmp_path):
+    report = full_report(t2021)
+    path, wb, _ = export(report, tmp_path)
+    visible = [ws for ws in wb.worksheets if ws.title != MARKER_SHEET]
+    ws, organ_row = find(wb, "哈图布呼镇人民政府")
+    assert ws is visible[-1]
+    assert find(wb, "2022年1月20日") == (ws, organ_row + 1)  # publish_date 2022-01-20
+    last_text = section_cells(wb, t2021, "other")[-1]
+    assert last_text.value == "本年度未收取信息处理费。"
+    assert ws.cell(organ_row - 1, 1).value is None and last_text.row == organ_row - 2
+    styles = cell_styles(path, wb, len(visible) - 1)
+    for row in (organ_row, organ_row + 1):
+        cell = ws.cell(row, 1)
+        assert cell.alignment.horizontal == "right" and cell.data_type == "s"
+        assert wb._fonts[styles[f"A{row}"].fontId].name == "仿宋"
+        assert (row, 1, row, ws.max_column) in merged_ranges(ws)
+    assert ws.print_area.endswith(f"${organ_row + 1}")  # the date is the last printed line
+    report.meta["publish_date"] = ""
+    _, wb, _ = export(report, tmp_path, "no-date.xlsx")
+    ws, organ_row = find(wb, "哈图布呼镇人民政府")
+    assert organ_row == ws.max_row and ws.cell(organ_row, 1).alignment.horizontal == "right"
+
+
+def test_signature_is_never_alone_at_the_top_of_a_page(t2021, tmp_path):
+    from app.xlsx_layout import PRINT_HEIGHT_PT
+
+    report = full_report(t2021)
+    carried = 0
+    for n in range(0, 30, 3):  # one-line paragraphs push the 落款 down a page
+        report.texts["other"] = "\n".join(f"第{k}段其他需要报告的事项。" for k in range(n + 1))
+        _, wb, _ = export(report, tmp_path, f"s{n}.xlsx")
+        ws, organ_row = find(wb, "哈图布呼镇人民政府")
+        last_text = organ_row - 2
+        breaks = {b.id for b in ws.row_breaks.brk}
+        page, used, page_of = 0, 0.0, {}
+        for row in range(1, ws.max_row + 1):  # paginate as a spreadsheet prints at 100 %
+            height = ws.row_dimensions[row].height
+            if used + height > PRINT_HEIGHT_PT:
+                page, used = page + 1, 0.0
+            used += height
+            page_of[row] = page
+            if row in breaks:
+                page, used = page + 1, 0.0
+        assert page_of[last_text] == page_of[organ_row] == page_of[organ_row + 1], n
+        carried += (last_text - 1) in breaks  # a manual break took the last text row along
+    assert carried  # the case came up in the sweep

@@ -435,3 +435,23 @@ def test_our_workbook_without_its_markers_is_read_by_labels(t2019, tmp_path):
     assert result.report.texts == report.texts
     assert result.report.organ == report.organ and result.report.year == 2020
     assert result.problems == []
+
+
+def test_the_signature_under_the_last_section_is_not_read_as_its_text(t2021, tmp_path):
+    report = full_report(t2021)
+    report.meta["publish_date"] = "2022-01-20"
+    report.texts["other"] = "2021年12月31日前完成整改。\n哈图布呼镇人民政府将继续改进。"
+    path = tmp_path / "r.xlsx"
+    export_xlsx(report, path)
+    wb = load_workbook(path)
+    signed = [c.value for ws in wb.worksheets if ws.title != MARKER_SHEET for row in ws.iter_rows()
+              for c in row if c.value in ("哈图布呼镇人民政府", "2022年1月20日")]
+    assert signed == ["哈图布呼镇人民政府", "2022年1月20日"]  # the 落款 is in the workbook …
+    result = import_xlsx(path)
+    assert result.report.texts["other"] == report.texts["other"]  # … but not in 六's text
+    assert result.report.meta["publish_date"] == "2022-01-20"
+    del wb[MARKER_SHEET]  # read by labels: the same
+    for name in list(wb.defined_names):
+        del wb.defined_names[name]
+    wb.save(path)
+    assert import_xlsx(path).report.texts["other"] == report.texts["other"]

@@ -65,6 +65,43 @@ def test_numbers_and_latin_words_stay_whole():
         assert any("www.example.gov.cn" in line for line in got), (width, got)
 
 
+@pytest.mark.parametrize("unit", ["件", "个", "次", "项", "条", "家", "人", "元", "万元", "%", "％",
+                                  "年", "月", "日", "号", "人次", "余件", "多万元", "年度"])
+def test_a_number_stays_with_its_unit(unit):
+    # the QA case: “上年结转2 / 件” — the break may fall before or after the whole “2件”
+    text = "我镇共收到申请3件，上年结转2" + unit + "，其中一件已办结。"
+    seen = set()
+    for width in range(4, 30):
+        got, _ = layout(text, width)
+        assert "".join(got) == text
+        assert any("2" + unit in line for line in got), (width, got)
+        seen.add(len(got))
+    assert len(seen) > 3  # the widths really moved the break around
+
+
+def test_numbers_with_units_in_a_real_sentence():
+    text = "2025年，我镇收到申请12件，收费12.5万元，占比3%，共１２件。"
+    pieces = [text[a:b] for a, b in clusters(text)]
+    for whole in ("2025年，", "12件，", "12.5万元，", "3%，", "１２件。"):
+        assert whole in pieces, pieces
+
+
+def test_di_stays_with_its_number():
+    for text, whole in (("依据条例第20条规定", "第20条"), ("依据条例第二十条第（一）项", "第二十条"),
+                        ("第一项加第二项之和", "第二项"), ("详见第３页", "第３页")):
+        pieces = [text[a:b] for a, b in clusters(text)]
+        assert whole in pieces, pieces
+        for width in range(4, 12):  # no narrower than “第二十条” itself
+            got, _ = layout(text, width)
+            assert any(whole in line for line in got), (width, got)
+
+
+def test_only_numbers_bind_their_units():
+    # a 件 after a character, “第” before a non-number and a numbered label stay breakable
+    assert [("文件", ["文", "件"]), ("第（一）项", ["第", "（一）", "项"]), ("1.属于", ["1.", "属", "于"])] == [
+        (t, [t[a:b] for a, b in clusters(t)]) for t in ("文件", "第（一）项", "1.属于")]
+
+
 def test_word_longer_than_line_is_cut_not_lost():
     text = "x" * 50
     got, _ = layout(text, 10)
