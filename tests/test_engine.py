@@ -6,7 +6,6 @@ from app.carry_over import start_from_previous
 from app.checks import check, check_grid, text_overlap
 from app.report import Report
 
-
 FILLED_TEXTS = {"overview": "本镇认真落实政府信息公开条例。", "problems": "公开内容还不够丰富。",
                 "other": "无其他需要报告的事项。"}
 

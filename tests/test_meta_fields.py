@@ -22,7 +22,8 @@ def test_accepted(t2021, field_id, typed, expected):
 
 @pytest.mark.parametrize("field_id,typed,message", [
     ("organ", "  ", "请填写机关名称"), ("year", "26", "四位数字"), ("publish_date", "2027-02-30", "不是有效的日期"),
-    ("publish_date", "明年", "日期请写成"), ("postcode", "83500", "6 位"), ("contact_phone", "电话", "只能包含数字"), ("contact_phone", "12345", "位数太少"),
+    ("publish_date", "明年", "日期请写成"), ("postcode", "83500", "6 位"), ("contact_phone", "电话", "只能包含数字"),
+    ("contact_phone", "12345", "位数太少"),
     ("info_fee", "-5", "负数"),
 ])
 def test_refused_with_chinese_message(t2021, field_id, typed, message):
