@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+import shiboken6
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtPdf import QPdfDocument
@@ -221,16 +222,19 @@ def test_preview_pages_are_drawn_at_their_on_screen_resolution(qapp, qtbot, repo
     class WidgetPreview(FakeServices):
         def preview(self, parent, printer, paint):
             widget = QPrintPreviewWidget(printer)
-            qtbot.addWidget(widget)
             sharp = printing.SharpPreview(widget)
             widget.paintRequested.connect(lambda target: sharp.paint(record(paint), target))
             widget.resize(700, 700)
             widget.show()
-            for zoom in (0.8, 1.5):
-                widget.setZoomFactor(zoom)
-                expected = zoom * widget.logicalDpiY() * widget.devicePixelRatioF()
-                # a shrunk 200 dpi image drops strokes: the pages are drawn again for the zoom
-                qtbot.waitUntil(lambda e=expected: painted and abs(painted[-1] - e) < 1)
+            try:
+                for zoom in (0.8, 1.5):
+                    widget.setZoomFactor(zoom)
+                    expected = zoom * widget.logicalDpiY() * widget.devicePixelRatioF()
+                    # a shrunk 200 dpi image drops strokes: the pages are drawn again for the zoom
+                    qtbot.waitUntil(lambda e=expected: painted and abs(painted[-1] - e) < 1)
+            finally:
+                # like the real modal dialog: gone before print_preview frees the printer
+                shiboken6.delete(widget)
 
     def record(paint):
         def recorded(printer, dpi=None):

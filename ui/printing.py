@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QPageLayout, QPageSize, QPaintEngine, QPainter
 from PySide6.QtPdf import QPdfDocument
@@ -118,7 +119,8 @@ class PrintServices:
         try:
             dialog.exec()
         finally:
-            dialog.deleteLater()
+            # Deleted now, not later: the dialog refers to `printer`, which the caller frees on return.
+            shiboken6.delete(dialog)
 
     def choose_printer(self, parent: QWidget | None, printer: QPrinter, pages: int) -> bool:
         dialog = QPrintDialog(printer, parent)
@@ -128,7 +130,7 @@ class PrintServices:
         try:
             return dialog.exec() == QDialog.DialogCode.Accepted
         finally:
-            dialog.deleteLater()
+            shiboken6.delete(dialog)  # before `printer` goes, as above
 
     def _messages(self) -> Dialogs:
         if self._dialogs is None:
