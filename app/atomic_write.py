@@ -65,7 +65,10 @@ def _copy_backup(path: Path, backup: Path) -> None:
     """Keep the previous version; a backup that cannot be written must not stop the save itself."""
     backup_tmp = backup.parent / f".{backup.name}.{os.getpid()}.tmp"
     try:
-        shutil.copy2(path, backup_tmp)
+        # copyfile + copystat rather than copy2: on Python 3.12+ for Windows copy2 calls
+        # kernel32.CopyFile2, which Wine (used on some domestic Linux desktops) lacks.
+        shutil.copyfile(path, backup_tmp)
+        shutil.copystat(path, backup_tmp)
         replace_with_retry(backup_tmp, backup)
     except OSError:
         pass

@@ -7,7 +7,6 @@ import re
 import sys
 import tempfile
 import traceback
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -127,7 +126,7 @@ def feeding_cell(template: Template) -> tuple[CellKey, list[CellKey], bool]:
             return key, moved, True
         fallback = fallback or (key, moved, False)
     if fallback is None:
-        raise SelfTestError("格式中没有任何会计入合计的填报单元格")
+        raise SelfTestError("合计计算有误：填入数字后，没有任何合计按这个数字变化")
     return fallback
 
 
@@ -187,7 +186,9 @@ def _exporter(module: str, name: str) -> Callable[[Report, Path], Any]:
     try:
         mod = __import__(f"app.{module}", fromlist=[name])
     except ImportError as exc:
-        raise SelfTestError(f"缺少导出模块 app.{module}（{exc}）") from None
+        if exc.name == f"app.{module}":
+            raise SelfTestError(f"缺少导出模块 app.{module}") from None
+        raise SelfTestError(f"导出模块 app.{module} 无法加载：缺少 {exc.name or exc}") from None
     return getattr(mod, name)
 
 
@@ -217,21 +218,15 @@ def check_xlsx(report: Report, folder: Path) -> str:
     return f"{path.name}（{path.stat().st_size} 字节），找到 {PROBE} 和机关名称"
 
 
-def pdf_text_hints(data: bytes) -> str:
-    """Strings a PDF carries in plain reach: its Info entries and uncompressed or Flate streams.
+def pdf_info_strings(data: bytes) -> list[str]:
+    """The /Title, /Subject and /Author strings of a PDF, decoded (no PDF library needed).
 
-    A light check that needs no PDF library in the packaged program: reportlab writes the document
-    title into the Info dictionary, in UTF-16BE when it is not ASCII.
+    A light check for the packaged program: page text sits in compressed streams with subset
+    font codes, but reportlab writes the document title into the Info dictionary (UTF-16BE with
+    a byte-order mark when it is not ASCII).
     """
-    found: list[str] = []
-    for match in re.finditer(rb"/(?:Title|Subject)\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>)", data):
-        found.append(_decode_pdf_string(match.group(1)))
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
-        try:
-            found.append(zlib.decompress(match.group(1)).decode("latin-1"))
-        except zlib.error:
-            continue
-    return "\n".join(found)
+    pattern = rb"/(?:Title|Subject|Author)\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>)"
+    return [_decode_pdf_string(m.group(1)) for m in re.finditer(pattern, data, re.S)]
 
 
 def _decode_pdf_string(token: bytes) -> str:
@@ -263,7 +258,7 @@ def check_pdf(report: Report, folder: Path) -> str:
     pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", data))
     if pages < 1:
         raise SelfTestError("PDF 中没有页面")
-    if report.title not in pdf_text_hints(data):
+    if report.title not in pdf_info_strings(data):
         raise SelfTestError(f"PDF 的标题信息中找不到“{report.title}”")
     return f"{path.name}（{len(data)} 字节，{pages} 页），标题正确"
 

@@ -5,14 +5,14 @@
 #   nsis                 makensis, native on Linux, builds the 64-bit Setup.exe
 #   gcc-mingw-w64-x86-64-win32   compiles the two stub DLLs that help *Wine* (never the bundle)
 #   xvfb xauth           a real X server for the Windows program's first window
-#   imagemagick          `import` takes the screenshot of that window
+#   imagemagick xdotool  `import` takes the screenshot of a window; xdotool sees when it is up
 #   fonts-wqy-microhei   a CJK font so Chinese renders under Xvfb/Wine
 #   libxcb-*             Qt's xcb platform for the Linux program's first window
 set -euo pipefail
 
 PACKAGES=(
   wine wine64 nsis gcc-mingw-w64-x86-64-win32
-  xvfb xauth imagemagick fonts-wqy-microhei
+  xvfb xauth imagemagick xdotool fonts-wqy-microhei
   libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-cursor0
   libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxkbcommon-x11-0 libegl1 libgl1
   unzip
@@ -20,7 +20,7 @@ PACKAGES=(
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+  if [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)" != "install ok installed" ]; then
     missing+=("$pkg")
   fi
 done
