@@ -35,7 +35,7 @@ class TablePage(Page):
     """One table section of the format.
 
     Attributes:
-        view: the table (helper-1's ReportTableView).
+        view: the spreadsheet-like table (ReportTableView).
         status: the last message about what was typed or pasted.
         problem_list: this table's problems; activating one selects its first cell.
 
