@@ -202,7 +202,7 @@ def _check_text_figures(report: Report, rule: Rule, grid: Mapping[CellKey, Numbe
                                               actual=format_number(actual))
                 cells = tuple(cell_ref(template, parse_cell_ref(c)) for c in pattern["cells"])
                 problems.append(Problem(rule.id, rule.severity, rule.title, message, section_id, cells,
-                                        expected=actual, actual=stated))
+                                        expected=actual, actual=stated, quote=quote))
     return problems
 
 

@@ -39,6 +39,7 @@ class Problem:
         section: the section to open for fixing it.
         cells: the cells involved, the first being where to jump.
         expected / actual: the two numbers compared, when the rule compares numbers.
+        quote: the passage of a text section the problem is about (R8), to point at it.
 
     """
 
@@ -50,6 +51,7 @@ class Problem:
     cells: tuple[CellRef, ...] = ()
     expected: Number | None = None
     actual: Number | None = None
+    quote: str = ""
 
     @property
     def is_error(self) -> bool:

@@ -361,18 +361,22 @@ def test_screenshots_write_one_picture_per_page(qapp, tmp_path, user_dirs):
     assert not (user_dirs / "data").exists()  # the user's own data folder was not touched
 
 
-def test_a_text_warning_about_a_figure_jumps_to_its_table_cell(qtbot, make_window, blank):
+def test_a_text_warning_about_a_figure_selects_the_passage(qtbot, make_window, blank):
     window = make_window(blank)
-    window.document.set_text("overview", "2023年全年收到政府信息公开申请3件。")
+    window.document.set_text("overview", "本年度工作正常开展。\n2023年全年收到政府信息公开申请3件。")
     window.wizard.go_to_page("overview")
     page = window.wizard.current_page()
     item = page.problem_list.item(0)
     problem = page.problem_list.problem_at(item)
-    assert problem.rule == "R8" and page.editor.toPlainText().startswith("2023年全年")
+    assert problem.rule == "R8" and problem.quote == "收到政府信息公开申请3件"
     click_item(qtbot, page.problem_list, item)
-    requests = window.wizard.current_page()
-    assert requests.page_id == "requests"
-    assert requests.view.model().key_at(requests.view.currentIndex()) == problem.cells[0].key
+    assert window.wizard.current_page() is page
+    assert page.editor.textCursor().selectedText() == "收到政府信息公开申请3件"
+    # from 检查与导出 the same warning opens the text page with the passage selected
+    window.wizard.go_to_page("check")
+    window.wizard.show_problem(problem)
+    assert window.wizard.current_page() is page
+    assert page.editor.textCursor().selectedText() == "收到政府信息公开申请3件"
 
 
 def test_pdf_export_asks_when_basic_information_is_wrong(qtbot, make_window, blank, user_dirs,

@@ -155,8 +155,10 @@ class WizardView(QWidget):
     def show_problem(self, problem: Problem) -> None:
         """Open the page where a problem is fixed and point at its cell or field."""
         cells = problem.cells
-        page_id = self.ctx.document.template.section_of_table(cells[0].table).id if cells \
-            else problem.section
+        if problem.quote or not cells:  # a passage of a text, or a field: its own page
+            page_id = problem.section
+        else:
+            page_id = self.ctx.document.template.section_of_table(cells[0].table).id
         index = self.index_of(page_id)
         if index >= 0:
             self.go_to(index)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.problems import Problem
 from app.template_model import Section
 from ui.pages.base import (
     MUTED_COLOR,
@@ -173,9 +174,22 @@ class TextPage(Page):
 
     def _jump(self, item: QListWidgetItem) -> None:
         problem = self.problem_list.problem_at(item)
-        if problem is not None and problem.cells:
+        if problem is None:
+            return
+        if problem.quote:
+            self.show_problem(problem)
+        elif problem.cells:
             key = problem.cells[0].key
             self.ctx.navigate(self.document.template.section_of_table(key[0]).id, key)
+
+    def show_problem(self, problem: Problem) -> None:
+        """Select the passage a text warning quotes, so the clerk sees what to correct."""
+        self.commit()
+        found = self.editor.document().find(problem.quote) if problem.quote else None
+        if found is not None and not found.isNull():
+            self.editor.setTextCursor(found)
+            self.editor.ensureCursorVisible()
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def shown(self) -> None:
         text = self.document.report.texts.get(self.section.id, "")
