@@ -13,7 +13,7 @@ from app.compute import compute
 from app.numbers import Number, format_number, normalize_text
 from app.problems import CellRef, Problem, sort_problems
 from app.report import Report
-from app.rule_terms import parse_term
+from app.rule_terms import Term, parse_term
 from app.template_loader import parse_cell_ref
 from app.template_model import CellKey, Rule, Table, Template
 
@@ -70,39 +70,38 @@ def _compile_equations(template: Template) -> tuple[_Equation, ...]:
             seen: list[str] = []
             for row in table.rows:
                 seen.extend(c.id for c in row.columns if c.id not in seen)
-            scopes = [(cid, None) for cid in seen]
+            scopes = seen
         else:
-            wanted = rule.params.get("rows") or [r.id for r in table.rows]
-            scopes = [(None, rid) for rid in wanted]
-        for col_id, row_id in scopes:
+            scopes = rule.params.get("rows") or [r.id for r in table.rows]
+        by_column = rule.params["for_each"] == "column"
+        for scope in scopes:
             for eq in equations:
-                sides = []
+                sides: list[list[tuple[Term, CellKey]]] = []
                 for side in ("left", "right"):
                     terms = []
                     for text in eq[side]:
                         term = parse_term(text)
-                        for ref in table.expand(term.ref, "row" if col_id else "column"):
-                            key = (table.id, ref, col_id) if col_id else (table.id, row_id, ref)
+                        for ref in table.expand(term.ref, "row" if by_column else "column"):
+                            key = (table.id, ref, scope) if by_column else (table.id, scope, ref)
                             terms.append((term, key))
                     sides.append(terms)
                 if any(not t.last and not template.has_cell(k) for side in sides for t, k in side):
                     continue  # this row or column does not have every cell the equation names
-                if col_id:
-                    any_row = next(r.id for r in table.rows if table.column(r.id, col_id))
-                    label = table.column(any_row, col_id).short  # type: ignore[union-attr]
+                if by_column:
+                    label = next(c.short for r in table.rows for c in r.columns if c.id == scope)
                     where = f"「{label}」列"
                 else:
-                    where = f"「{table.row(row_id).short}」行" if table.row_labels else ""  # type: ignore[arg-type]
+                    where = f"「{table.row(scope).short}」行" if table.row_labels else ""
 
                 left, right = (
-                    tuple(_Term(k, t.sign, t.last, _term_label(table, k, t.last, bool(col_id))) for t, k in side)
+                    tuple(_Term(k, t.sign, t.last, _term_label(table, k, t.last, by_column)) for t, k in side)
                     for side in sides
                 )
-                if col_id:
-                    implied = any(table.column(r.id, col_id) and table.is_computed(r.id, col_id)
+                if by_column:
+                    implied = any(table.column(r.id, scope) and table.is_computed(r.id, scope)
                                   and not r.computed for r in table.rows)
                 else:
-                    implied = table.row(row_id).computed  # type: ignore[arg-type]
+                    implied = table.row(scope).computed
                 out.append(_Equation(rule, where, left, right, section, implied))
     return tuple(out)
 
@@ -126,6 +125,13 @@ def _side_text(terms: Sequence[_Term], values: Sequence[Number]) -> tuple[str, N
     if len(terms) > 1:
         text += f"={format_number(total)}"
     return text, total
+
+
+def difference(a: Number, b: Number) -> Number:
+    """|a − b| in the type of the numbers (Decimal when either is an amount)."""
+    if isinstance(a, Decimal) or isinstance(b, Decimal):
+        return abs(Decimal(a) - Decimal(b))
+    return abs(a - b)
 
 
 def _side_sum(terms: Sequence[_Term], grid: Mapping[CellKey, Number],
@@ -158,7 +164,7 @@ def _check_equations(report: Report, grid: Mapping[CellKey, Number],
         right_text, _ = _side_text(eq.right, values[1])
         message = eq.rule.message.format(
             table=template.tables[eq.left[0].key[0]].name, where=eq.where, left=left_text,
-            right=right_text, diff=format_number(abs(left - right)),
+            right=right_text, diff=format_number(difference(left, right)),
         )
         cells = tuple(cell_ref(template, t.key) for t in (*eq.left, *eq.right) if not t.last)
         problems.append(Problem(eq.rule.id, eq.rule.severity, eq.rule.title, message, eq.section, cells,
@@ -215,7 +221,7 @@ def _years_named(text: str) -> list[int]:
 
 
 def _check_text_year(report: Report, rule: Rule) -> list[Problem]:
-    problems = []
+    problems: list[Problem] = []
     if not report.year:
         return problems
     for section_id in rule.params.get("sections", []):
@@ -325,7 +331,7 @@ def _check_aggregate(report: Report, rule: Rule, parts: Sequence[Report]) -> lis
             ref = cell_ref(template, key)
             label = f"{ref.row_label}·{ref.column_label}" if ref.row_label else ref.column_label
             message = rule.message.format(table=ref.table_name, cell=label, actual=format_number(have),
-                                          expected=format_number(want), diff=format_number(abs(want - have)))
+                                          expected=format_number(want), diff=format_number(difference(want, have)))
             problems.append(Problem(rule.id, rule.severity, rule.title, message,
                                     template.section_of_table(key[0]).id, (ref,), expected=want, actual=have))
     return problems

@@ -237,7 +237,7 @@ class _Room(CondPageBreak):
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         *whole, last = self._parts
         need = sum(p.wrap(availWidth, availHeight)[1] + p.getSpaceAfter() for p in whole)
-        need += last.start_height(availWidth)  # type: ignore[attr-defined]
+        need += last.start_height(availWidth)
         self.height = need - 0.01  # rounding slack: an exact fit stays on this page
         return super().wrap(availWidth, availHeight)
 

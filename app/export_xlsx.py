@@ -103,7 +103,7 @@ class _Styles:
     def __init__(self) -> None:
         self._done: dict[tuple[object, ...], object] = {}
 
-    def apply(self, cell, font: FontSpec, align: str, border: bool = False,  # type: ignore[no-untyped-def]
+    def apply(self, cell, font: FontSpec, align: str, border: bool = False,
               number_format: str = "General", quote: bool = False) -> None:
         key = (font, align, border, number_format, quote)
         done = self._done.get(key)
@@ -167,7 +167,7 @@ def _merge(ws: Worksheet, top: int, left: int, bottom: int, right: int) -> None:
                                                       max_col=right).coord))
 
 
-def _put_text(cell, text: str) -> None:  # type: ignore[no-untyped-def]
+def _put_text(cell, text: str) -> None:
     cell.value = text
     cell.data_type = "s"  # never a formula, whatever the first character is
 
@@ -294,7 +294,7 @@ class _Sheet:
 
 
 def _meta_rows(meta: dict[str, object]) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for key, value in meta.items():
         if value is None:
             kind, text = "null", ""

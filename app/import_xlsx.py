@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -111,7 +112,8 @@ def _read_markers(wb: Workbook) -> _Markers | None:
     if kinds.get("format", ("",) * 2)[1] != MARKER_FORMAT or "template" not in kinds:
         return None
     meta: dict[str, Any] = {}
-    convert = {"int": int, "decimal": Decimal, "bool": bool, "null": lambda _: None}
+    convert: dict[str, Callable[[str], Any]] = {"int": int, "decimal": Decimal, "bool": bool,
+                                                "null": lambda _: None}
     for kind, key, _, _, text, typ in rows:
         if kind == "meta":
             try:
@@ -160,7 +162,7 @@ def _locate_by_names(wb: Workbook, sheets: list[SheetCells], template: Template,
             pieces.setdefault(ident, []).append(pos)
         elif kind == "value":
             key = tuple(ident.split(":"))
-            if len(key) != 3 or not template.has_cell(key):  # type: ignore[arg-type]
+            if len(key) != 3 or not template.has_cell(key):
                 continue
             table = template.tables[key[0]]
             if table.row_labels:
@@ -168,7 +170,7 @@ def _locate_by_names(wb: Workbook, sheets: list[SheetCells], template: Template,
                 label = table.row(key[1]).label
                 if not any(match(label, t) for _, t in sheet.own_texts(pos[1], pos[2] - 1)):
                     return None
-            found.values[key] = pos  # type: ignore[index]
+            found.values[key] = pos
     for section in template.sections:  # also take rows the clerk added inside a text section
         if section.kind != "text" or section.id not in found.headings:
             continue
@@ -363,8 +365,8 @@ def _assemble(template: Template, located: Located, flags: dict[Pos, str], marke
         report.texts[last] = _without_signature(report.texts[last], str(report.meta.get("organ", "")))
     # The exact decimals we wrote: a float read back equal to one of them is that number (a float
     # cannot hold every 16-digit amount).
-    exact = {ident: text for kind, ident, _, _, text, _ in (markers.entries if markers else ())
-             if kind == "value"}
+    written_texts = {ident: text for kind, ident, _, _, text, _ in (markers.entries if markers else ())
+                     if kind == "value"}
     read_totals: dict[CellKey, Number] = {}
     blanks: dict[str, list[str]] = {}
     for key in template.keys():
@@ -379,7 +381,7 @@ def _assemble(template: Template, located: Located, flags: dict[Pos, str], marke
         label = f"{ref.table_name}「{ref.row_label + '·' if ref.row_label else ''}{ref.column_label}」"
         try:
             raw, formula_note = reader.raw(pos)
-            written = exact.get(":".join(key))
+            written = written_texts.get(":".join(key))
             if isinstance(raw, float) and written and float(Decimal(written)) == raw:
                 raw = Decimal(written)
             value, note = read_number(raw, column.kind, column.places, _column_unit(column.label))
@@ -397,8 +399,8 @@ def _assemble(template: Template, located: Located, flags: dict[Pos, str], marke
             report.set_value(key, value)
         except InputError as exc:
             problems.append(ImportProblem(where, f"{label}{exc}，未导入", key))
-    for name, cells in blanks.items():
-        shown = "、".join(cells[:6]) + (f" 等 {len(cells)} 处" if len(cells) > 6 else "")
+    for name, places in blanks.items():
+        shown = "、".join(places[:6]) + (f" 等 {len(places)} 处" if len(places) > 6 else "")
         notes.append(f"{name}：空白按 0 计——{shown}")
     problems += _total_problems(report, read_totals, located, sheets)
     return ImportResult(report, notes, problems)

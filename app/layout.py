@@ -112,8 +112,8 @@ def _matrix_grid(table: Table) -> TableGrid:
             place_label(child, level + 1)
 
     if label_cols:
-        for node in table.row_tree:
-            place_label(node, 0)
+        for row_node in table.row_tree:
+            place_label(row_node, 0)
     for i, row in enumerate(table.rows):
         for j, column in enumerate(row.columns):
             key = (table.id, row.id, column.id)

@@ -111,10 +111,7 @@ class Table:
 
     def expand(self, ref: str, axis: str) -> tuple[str, ...]:
         """The leaf row (axis "row") or column ids that a group id stands for; a leaf stands for itself."""
-        nodes: tuple[RowNode, ...] | tuple[HeaderNode, ...] = (
-            self.row_tree if axis == "row" else self.column_tree
-        )
-        stack = list(nodes)
+        stack: list[RowNode | HeaderNode] = list(self.row_tree if axis == "row" else self.column_tree)
         while stack:
             node = stack.pop()
             if node.id == ref:

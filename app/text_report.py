@@ -65,7 +65,7 @@ def render_tables(report: Report) -> str:
         if table.type == "grouped":
             for group in table.groups:
                 lines.append(f"  {group.caption}")
-                labelled = [(_label(r.label, 1), r) for r in group.rows]
+                labelled: list[tuple[str, Row | None]] = [(_label(r.label, 1), r) for r in group.rows]
                 _render(lines, labelled, group.columns, table, grid)
         elif len(table.rows) == 1:  # 表四: one row of fifteen numbers reads best as a list
             row = table.rows[0]

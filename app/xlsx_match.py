@@ -233,10 +233,11 @@ def _locate_matrix(sheets: list[SheetCells], lines: list[tuple[int, int]], table
         row_line.update({lines[i][1]: i for i in data[:len(table.rows)]})
     if ragged:
         found.notes.append(f"{table.name}的列标题与标准格式不一致，按每行标签后的单元格依次读取，请核对")
-    for row, r in zip(table.rows, matched, strict=True):
-        if r is None:
+    for row, matched_line in zip(table.rows, matched, strict=True):
+        if matched_line is None:
             found.problems.append(("", f"{table.name}没有找到“{row.label}”这一行"))
             continue
+        r = matched_line
         used.add(row_line[r])
         if ragged:
             label_cols = [c for c, t in sheet.own_texts(r) if not _is_number_text(t)]
@@ -247,9 +248,9 @@ def _locate_matrix(sheets: list[SheetCells], lines: list[tuple[int, int]], table
             cols: list[int | None] = list(range(span_end + 1, span_end + 1 + len(assigned)))
         else:
             cols = list(assigned)
-        for column, c in zip(row.columns, cols, strict=True):
-            if c is not None:
-                found.values[(table.id, row.id, column.id)] = (sheet_index, r, c)
+        for column, col_at in zip(row.columns, cols, strict=True):
+            if col_at is not None:
+                found.values[(table.id, row.id, column.id)] = (sheet_index, r, col_at)
     return used
 
 
@@ -294,10 +295,11 @@ def _locate_grouped(sheets: list[SheetCells], lines: list[tuple[int, int]], tabl
             if texts:
                 rows_found.append((i, texts[0][1]))
         matched = _in_order([r.label for r in group.rows], rows_found, f"{table.name}行标签", found.notes)
-        for row, i in zip(group.rows, matched, strict=True):
-            if i is None:
+        for row, matched_line in zip(group.rows, matched, strict=True):
+            if matched_line is None:
                 found.problems.append(("", f"{table.name}“{group.caption}”没有找到“{row.label}”这一行"))
                 continue
+            i = matched_line
             used.add(i)
             cursor = i + 1
             for column, c in zip(group.columns, assigned, strict=True):
