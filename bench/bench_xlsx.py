@@ -1,6 +1,6 @@
 """Excel export and import time for a full report, against a bare openpyxl workbook of the same cells.
 
-Run: /work/venv-dev/bin/python bench/bench_xlsx.py [runs]   (prints medians in ms; same process)
+Run: .venv/bin/python bench/bench_xlsx.py [runs]   (prints medians in ms; same process)
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from app.numbers import CellKind  # noqa: E402
 from app.report import Report  # noqa: E402
 from app.template_loader import get_template  # noqa: E402
 
-SEED = Path("/work/shared/seeds/000_bd8eac09615a20e9.txt")
+SEED = Path(__file__).resolve().parent.parent / "tests" / "data" / "seed-report-2021.txt"
 
 
 def full_report() -> Report:

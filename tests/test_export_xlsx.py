@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import re
 import zipfile
 from decimal import Decimal
@@ -11,29 +10,20 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from samples import SEED_REPORT_TEXT, fill_numbers
 
 from app.export_xlsx import MARKER_SHEET, export_xlsx
 from app.layout import VALUE, table_grid
-from app.numbers import CellKind
 from app.report import Report
 from app.xlsx_layout import BODY_FONT, MAX_ROW_PT, PARAGRAPH_MAX_LINES, row_height
 
-SEED = Path("/work/shared/seeds/000_bd8eac09615a20e9.txt")
+SEED = SEED_REPORT_TEXT
 CJK_FONTS = {"宋体", "仿宋", "黑体"}
 
 
 def full_report(template, seed: int = 1, year: int = 2021) -> Report:
     report = Report.blank(template, "哈图布呼镇人民政府", year)
-    rnd = random.Random(seed)
-    for key in template.input_keys():
-        column = template.column(key)
-        if column.kind is CellKind.AMOUNT:
-            value = Decimal(rnd.randint(0, 999_999)) / 100
-        elif column.kind is CellKind.SIGNED_COUNT:
-            value = rnd.randint(-20, 20)
-        else:
-            value = rnd.randint(1, 300)
-        report.set_value(key, value)
+    fill_numbers(report, seed, low=1)
     report.texts.update({
         "overview": "（一）主动公开。本年度主动公开政府信息128条。\n（二）依申请公开。",
         "problems": "一是公开内容不够丰富。\n二是更新不够及时。",

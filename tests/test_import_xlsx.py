@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import random
 import re
 import shutil
 import subprocess
 import zipfile
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import quote_sheetname
+from samples import SEED_REPORT_TEXT, fill_numbers
 
 from app.export_xlsx import MARKER_SHEET, export_xlsx
 from app.import_xlsx import XlsxImportError, import_xlsx, read_number
@@ -24,20 +23,12 @@ from app.report import Report
 from app.template_loader import get_template
 from app.xlsx_match import parse_title
 
-SEED = Path("/work/shared/seeds/000_bd8eac09615a20e9.txt")
+SEED = SEED_REPORT_TEXT
 
 
 def full_report(template, seed: int = 1, year: int = 2021) -> Report:
     report = Report.blank(template, "哈图布呼镇人民政府", year)
-    rnd = random.Random(seed)
-    for key in template.input_keys():
-        column = template.column(key)
-        if column.kind is CellKind.AMOUNT:
-            report.set_value(key, Decimal(rnd.randint(0, 999_999)) / 100)
-        elif column.kind is CellKind.SIGNED_COUNT:
-            report.set_value(key, rnd.randint(-20, 20))
-        else:
-            report.set_value(key, rnd.randint(0, 300))
+    fill_numbers(report, seed, low=0)
     report.texts.update({
         "overview": "　　（一）主动公开。本年度主动公开政府信息128条。\n\n（二）依申请公开。  ",
         "problems": "一是公开内容不够丰富。\n二是更新不够及时。" + "继续改进，" * 300,
