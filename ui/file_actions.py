@@ -50,15 +50,23 @@ def write_draft(document: Document, path: Path, dialogs: Dialogs, parent: QWidge
     return True
 
 
-def ask_previous_report(dialogs: Dialogs, parent: QWidget | None, folder: Path, year: int,
-                        load: Callable[[Path, str], Report | None]) -> tuple[Report, Path] | None:
-    """Let the clerk pick last year's draft for the cross-year checks; None if cancelled or unusable."""
-    path = dialogs.open_file(parent, "选择上一年度的年报草稿（用于核对）", folder)
+def pick_last_year_draft(dialogs: Dialogs, parent: QWidget | None, folder: Path, title: str,
+                         load: Callable[[Path, str], Report | None]) -> tuple[Report, Path] | None:
+    """Ask for last year's draft and open it; None if cancelled or it cannot be read (already told)."""
+    path = dialogs.open_file(parent, title, folder)
     if path is None:
         return None
     previous = load(path, "无法打开上年报告")
-    if previous is None:
+    return None if previous is None else (previous, path)
+
+
+def ask_previous_report(dialogs: Dialogs, parent: QWidget | None, folder: Path, year: int,
+                        load: Callable[[Path, str], Report | None]) -> tuple[Report, Path] | None:
+    """Let the clerk pick last year's draft for the cross-year checks; None if cancelled or unusable."""
+    chosen = pick_last_year_draft(dialogs, parent, folder, "选择上一年度的年报草稿（用于核对）", load)
+    if chosen is None:
         return None
+    previous, path = chosen
     if previous.year != year - 1 and not dialogs.confirm(
             parent, "年度不符", f"所选报告是{previous.year}年度的，不是上一年度（{year - 1}年）的。\n\n"
             "仍要用它核对吗？", yes="仍要使用", no="取消"):

@@ -27,6 +27,7 @@ from app.carry_over import start_from_previous
 from app.drafts import DRAFT_SUFFIX, YEAR_RANGE
 from app.report import Report
 from app.template_loader import available_templates, default_template_for, get_template
+from ui.file_actions import pick_last_year_draft
 from ui.pages.check_page import failure_text
 from ui.user_dirs import default_draft_path, documents_dir, with_suffix
 from ui.workers import run_in_background
@@ -240,12 +241,10 @@ def ask_new_report(dialogs: Dialogs, parent: QWidget | None) -> NewReport | None
 def ask_carry_over(dialogs: Dialogs, parent: QWidget | None, folder: Path,
                    load: Callable[[Path, str], Report | None]) -> NewReport | None:
     """继承上年报告: pick last year's draft, confirm the new one; metadata and figures carried over."""
-    previous_path = dialogs.open_file(parent, "选择上一年度的年报草稿", folder)
-    if previous_path is None:
+    chosen = pick_last_year_draft(dialogs, parent, folder, "选择上一年度的年报草稿", load)
+    if chosen is None:
         return None
-    previous = load(previous_path, "无法打开上年报告")
-    if previous is None:
-        return None
+    previous, previous_path = chosen
     year = previous.year + 1
     request = NewReportRequest(
         title="继承上年报告", organ=previous.organ, year=year, fixed_year=True,

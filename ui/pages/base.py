@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from app.problems import ERROR, Problem
 from app.template_model import CellKey
@@ -78,6 +78,17 @@ class Page(QWidget):
         """A tooltip for the side list entry."""
         problems = self.document.problems_for_section(self.section_id) if self.section_id else []
         return problem_count_text(problems)
+
+    def mount(self, content: QWidget) -> None:
+        """Fill the page with its content and keep its problem list following the document."""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(content)
+        self.document.problemsChanged.connect(self.refresh_problems)
+        self.refresh_problems()
+
+    def refresh_problems(self) -> None:
+        """Show this page's current problems (pages with a problem list override it)."""
 
     def commit(self, keep_editing: bool = False) -> None:
         """Write anything still pending (debounced typing, an open cell editor) into the document.

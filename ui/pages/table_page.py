@@ -77,17 +77,13 @@ class TablePage(Page):
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
-        self.document.problemsChanged.connect(self._refresh_problems)
-        self._refresh_problems()
+        self.mount(splitter)
 
     def _show_message(self, text: str) -> None:
         self.status.setText(text)
         self._clear_timer.start()
 
-    def _refresh_problems(self) -> None:
+    def refresh_problems(self) -> None:
         show_section_problems(self.problems_title, self.problem_list,
                               self.document.problems_for_section(self.page_id), "本表", "（点击可定位到单元格）")
         # As tall as its problems, up to four lines, so the table keeps the rest of the page.

@@ -92,12 +92,8 @@ class TextPage(Page):
             splitter.setStretchFactor(0, 3)
             splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
-        self.document.problemsChanged.connect(self._refresh_problems)
         self._update_count()
-        self._refresh_problems()
+        self.mount(splitter)
 
     def _guidance_panel(self, section: Section) -> QWidget:
         panel = QWidget()
@@ -168,7 +164,7 @@ class TextPage(Page):
 
     # -- problems ------------------------------------------------------------------------------
 
-    def _refresh_problems(self) -> None:
+    def refresh_problems(self) -> None:
         show_section_problems(self.problems_title, self.problem_list,
                               self.document.problems_for_section(self.section.id), "本节")
 
